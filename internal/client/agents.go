@@ -1,0 +1,172 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// UnmarshalJSON decodes an agent tolerantly: the ID comes from "agent_id" or,
+// failing that, "id"; null metadata becomes an empty map; and the client's
+// create marker (RequestTokenMetadataKey) is removed from the metadata so
+// callers only ever see their own keys.
+func (a *Agent) UnmarshalJSON(data []byte) error {
+	// agentFields has Agent's fields but not its methods, so decoding into it
+	// does not call this method again.
+	type agentFields Agent
+	var aux struct {
+		agentFields
+		AltID string `json:"id"`
+	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	*a = Agent(aux.agentFields)
+	if a.ID == "" {
+		a.ID = aux.AltID
+	}
+	if a.Metadata == nil {
+		a.Metadata = map[string]any{}
+	}
+	delete(a.Metadata, RequestTokenMetadataKey)
+	return nil
+}
+
+// MarshalJSON sends metadata whenever it is non-nil, even when empty: PUT
+// replaces the whole metadata object, so an empty map is how a caller clears
+// it, while a nil map leaves it as it is.
+func (u AgentUpdate) MarshalJSON() ([]byte, error) {
+	type updateFields AgentUpdate // no methods: no recursion
+	aux := struct {
+		updateFields
+		Metadata *map[string]any `json:"metadata,omitempty"`
+	}{updateFields: updateFields(u)}
+	if u.Metadata != nil {
+		aux.Metadata = &u.Metadata
+	}
+	return json.Marshal(aux)
+}
+
+// values encodes the filters that are set.
+func (o AgentListOptions) values() url.Values {
+	q := url.Values{}
+	b := queryBuilder(q)
+	b.str("name", o.Name)
+	b.boolean("active", o.Active)
+	b.boolean("is_demo", o.IsDemo)
+	if len(o.Metadata) > 0 {
+		m, _ := json.Marshal(o.Metadata) // a map of strings always encodes
+		q.Set("metadata", string(m))
+	}
+	b.timeRange(o.CreatedAfter, o.CreatedBefore, o.UpdatedAfter, o.UpdatedBefore)
+	b.limit(o.Limit)
+	return q
+}
+
+// agentPath is /core/agents/{id}, refusing an empty ID that would silently
+// address the collection instead.
+func agentPath(id string) (string, error) {
+	if id == "" {
+		return "", errors.New("anyreach: the agent ID must not be empty")
+	}
+	return "/core/agents/" + pathEscape(id), nil
+}
+
+// ListAgents returns every agent matching opts, following all pages.
+func (c *Client) ListAgents(ctx context.Context, opts AgentListOptions) ([]Agent, error) {
+	return listAll[Agent](ctx, c, "/core/agents", opts.values())
+}
+
+// GetAgent returns one agent with its versions, phone numbers and SIP
+// endpoint. A missing agent is an error for which IsNotFound is true.
+func (c *Client) GetAgent(ctx context.Context, id string) (*Agent, error) {
+	path, err := agentPath(id)
+	if err != nil {
+		return nil, err
+	}
+	var a Agent
+	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &a); err != nil {
+		return nil, err
+	}
+	if a.ID == "" {
+		a.ID = id
+	}
+	return &a, nil
+}
+
+// CreateAgent creates an agent stub (no version, no config). A lost response
+// does not lead to a second agent: see "Creates and lost responses" in the
+// package documentation.
+func (c *Client) CreateAgent(ctx context.Context, in AgentCreate) (*Agent, error) {
+	token, err := newRequestToken()
+	if err != nil {
+		return nil, err
+	}
+	body := in
+	body.Metadata = make(map[string]any, len(in.Metadata)+1)
+	for k, v := range in.Metadata {
+		body.Metadata[k] = v
+	}
+	body.Metadata[RequestTokenMetadataKey] = token
+
+	var found *Agent
+	recoverFn := func(ctx context.Context) (bool, error) {
+		a, err := c.findCreatedAgent(ctx, in.Name, token)
+		if err != nil || a == nil {
+			return false, err
+		}
+		found = a
+		return true, nil
+	}
+	var a Agent
+	recovered, err := c.doJSON(ctx, call{method: http.MethodPost, path: "/core/agents", body: body, recover: recoverFn}, &a)
+	if err != nil {
+		return nil, err
+	}
+	if recovered {
+		return found, nil
+	}
+	if a.ID == "" {
+		return nil, fmt.Errorf("POST /core/agents: the response carries no agent_id")
+	}
+	return &a, nil
+}
+
+// UpdateAgent changes the fields set in in and returns the updated agent.
+func (c *Client) UpdateAgent(ctx context.Context, id string, in AgentUpdate) (*Agent, error) {
+	path, err := agentPath(id)
+	if err != nil {
+		return nil, err
+	}
+	cl := call{method: http.MethodPut, path: path, body: in}
+	res, err := c.do(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	if isEmptyBody(res.body) {
+		// Tolerate an update that answers 204: read the result back.
+		return c.GetAgent(ctx, id)
+	}
+	var a Agent
+	if err := decodeBody(cl, res.body, &a); err != nil {
+		return nil, err
+	}
+	if a.ID == "" {
+		a.ID = id
+	}
+	return &a, nil
+}
+
+// DeleteAgent deletes an agent with its versions, phone-number assignments and
+// SIP endpoint. Deleting it again is an error for which IsNotFound is true.
+func (c *Client) DeleteAgent(ctx context.Context, id string) error {
+	path, err := agentPath(id)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, call{method: http.MethodDelete, path: path})
+	return err
+}

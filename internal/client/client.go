@@ -1,0 +1,450 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Defaults applied by New to the zero values of Config.
+const (
+	DefaultBaseURL        = "https://api.anyreach.ai"
+	DefaultUserAgent      = "terraform-provider-anyreach-client"
+	DefaultMaxRetries     = 4
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultRetryWaitMin   = 500 * time.Millisecond
+	DefaultRetryWaitMax   = 30 * time.Second
+)
+
+const (
+	// maxRetryAfter caps a server's Retry-After so a bogus value cannot park
+	// a request for hours; it is deliberately independent of RetryWaitMax
+	// because a server asking for 45 s usually means it.
+	maxRetryAfter = 60 * time.Second
+
+	// maxResponseBytes bounds how much of a response body is read into memory.
+	maxResponseBytes = 32 << 20
+
+	// orgHeader selects the organization for a personal access token.
+	orgHeader = "X-Anyreach-Org"
+
+	// Instruction-generation polling (WaitForInstructions).
+	defaultPollMin = 250 * time.Millisecond
+	defaultPollMax = 5 * time.Second
+)
+
+// Config configures a Client. Only Token is required.
+type Config struct {
+	// BaseURL is the API's root URL; default DefaultBaseURL. A trailing slash
+	// is tolerated and a path prefix is kept.
+	BaseURL string
+	// Token is the credential: an organization API key "ak_<id>.<secret>" or a
+	// personal access token "pat_…". Required.
+	Token string
+	// OrganizationID is sent as X-Anyreach-Org whenever it is non-empty; it is
+	// required with a pat_ token, which is not bound to an organization.
+	OrganizationID string
+	// MaxRetries is the number of retries after the first attempt: 0 means
+	// DefaultMaxRetries, a negative value disables retries.
+	MaxRetries int
+	// RequestTimeout bounds each attempt (not the whole retried request);
+	// default DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// RetryWaitMin and RetryWaitMax bound the exponential backoff between
+	// attempts; defaults DefaultRetryWaitMin and DefaultRetryWaitMax. A
+	// Retry-After header is honoured beyond RetryWaitMax, up to one minute.
+	RetryWaitMin time.Duration
+	RetryWaitMax time.Duration
+	// UserAgent identifies the caller; default DefaultUserAgent.
+	UserAgent string
+	// Logger receives request logs; nil disables logging. Headers and bodies
+	// are never logged.
+	Logger Logger
+	// Transport replaces the default pooled transport, mostly for tests.
+	Transport http.RoundTripper
+}
+
+// String keeps the credential out of anything that prints a Config.
+func (c Config) String() string {
+	return fmt.Sprintf("client.Config{BaseURL:%q, Token:%s, OrganizationID:%q, MaxRetries:%d, RequestTimeout:%s, RetryWaitMin:%s, RetryWaitMax:%s, UserAgent:%q}",
+		c.BaseURL, maskedToken(c.Token), c.OrganizationID, c.MaxRetries, c.RequestTimeout, c.RetryWaitMin, c.RetryWaitMax, c.UserAgent)
+}
+
+// GoString keeps the credential out of %#v as well.
+func (c Config) GoString() string { return c.String() }
+
+// Logger receives the client's diagnostic logs. Fields never contain headers
+// or the credential.
+type Logger interface {
+	Debug(ctx context.Context, msg string, fields map[string]any)
+	Warn(ctx context.Context, msg string, fields map[string]any)
+}
+
+var (
+	// ErrTokenRequired is returned by New when Config.Token is empty.
+	ErrTokenRequired = errors.New("anyreach: an API token is required: set token (or the ANYREACH_TOKEN environment variable) to an organization API key (ak_...) or a personal access token (pat_...)")
+	// ErrOrganizationRequired is returned by New for a personal access token
+	// without an organization, which the API would reject on every request.
+	ErrOrganizationRequired = errors.New("anyreach: a personal access token (pat_...) is not bound to an organization: set organization_id (or the ANYREACH_ORG environment variable) to the organization to manage")
+)
+
+// Client calls the Anyreach API. Create it with New; it is safe for
+// concurrent use.
+type Client struct {
+	baseURL       string // scheme://host[/prefix], without a trailing slash
+	authorization string // "Bearer <token>"; never logged
+	org           string
+	userAgent     string
+
+	// httpClient is shared by every request so that they share the pooled
+	// transport; its Timeout applies to each attempt separately.
+	httpClient   *http.Client
+	retryMax     int
+	retryWaitMin time.Duration
+	retryWaitMax time.Duration
+
+	log logSink
+
+	// pollMin and pollMax pace WaitForInstructions; tests shorten them.
+	pollMin, pollMax time.Duration
+}
+
+// String keeps the credential out of anything that prints a Client.
+func (c *Client) String() string {
+	return fmt.Sprintf("client.Client{BaseURL:%q, Token:%s}", c.baseURL, maskedToken(c.log.secret))
+}
+
+// GoString keeps the credential out of %#v as well.
+func (c *Client) GoString() string { return c.String() }
+
+// New validates cfg and builds a Client. It makes no request, so a credential
+// the API rejects only shows up on the first call.
+func New(cfg Config) (*Client, error) {
+	token := strings.TrimSpace(cfg.Token)
+	if token == "" {
+		return nil, ErrTokenRequired
+	}
+	if !validHeaderValue(token) {
+		return nil, errors.New("anyreach: the token contains characters that cannot be sent in an HTTP header")
+	}
+	org := strings.TrimSpace(cfg.OrganizationID)
+	if strings.HasPrefix(token, "pat_") && org == "" {
+		return nil, ErrOrganizationRequired
+	}
+	if !validHeaderValue(org) {
+		return nil, errors.New("anyreach: the organization ID contains characters that cannot be sent in an HTTP header")
+	}
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+
+	retryMax := cfg.MaxRetries
+	switch {
+	case retryMax == 0:
+		retryMax = DefaultMaxRetries
+	case retryMax < 0:
+		retryMax = 0
+	}
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	waitMin, waitMax := cfg.RetryWaitMin, cfg.RetryWaitMax
+	if waitMin <= 0 {
+		waitMin = DefaultRetryWaitMin
+	}
+	if waitMax <= 0 {
+		waitMax = DefaultRetryWaitMax
+	}
+	if waitMax < waitMin {
+		waitMax = waitMin
+	}
+	ua := strings.TrimSpace(cfg.UserAgent)
+	if ua == "" {
+		ua = DefaultUserAgent
+	}
+	if !validHeaderValue(ua) {
+		return nil, errors.New("anyreach: the user agent contains characters that cannot be sent in an HTTP header")
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		transport = newTransport()
+	}
+
+	return &Client{
+		baseURL:       base,
+		authorization: "Bearer " + token,
+		org:           org,
+		userAgent:     ua,
+		httpClient:    &http.Client{Transport: transport, Timeout: timeout},
+		retryMax:      retryMax,
+		retryWaitMin:  waitMin,
+		retryWaitMax:  waitMax,
+		log:           logSink{logger: cfg.Logger, secret: token},
+		pollMin:       defaultPollMin,
+		pollMax:       defaultPollMax,
+	}, nil
+}
+
+// parseBaseURL checks that raw is an absolute http(s) URL and returns it
+// without a trailing slash. Parse errors do not echo the URL, which could
+// hold credentials.
+func parseBaseURL(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
+		return "", fmt.Errorf("anyreach: the base URL is not a valid URL: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("anyreach: the base URL must be an absolute http:// or https:// URL, got %q", u.Redacted())
+	}
+	if u.Host == "" {
+		return "", fmt.Errorf("anyreach: the base URL %q has no host", u.Redacted())
+	}
+	if u.User != nil {
+		return "", errors.New("anyreach: the base URL must not contain credentials; use the token instead")
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("anyreach: the base URL %q must not have a query or fragment", u.Redacted())
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// newTransport returns the pooled transport a Client uses by default: keep-alive
+// connections, generous per-host idle pool for Terraform's parallelism, no
+// per-host connection cap.
+func newTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   32,
+		MaxConnsPerHost:       0,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+	}
+}
+
+// validHeaderValue reports whether s can be sent as a header value without
+// being rejected, or worse, splitting the header.
+func validHeaderValue(s string) bool {
+	for _, r := range s {
+		if (r < 0x20 && r != '\t') || r == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// call describes one API request.
+type call struct {
+	method string
+	path   string // escaped path below the base URL, e.g. /core/agents/abc
+	query  url.Values
+	body   any    // JSON-encoded when non-nil
+	accept string // default application/json
+
+	// recover marks the call as a non-idempotent create: it switches on the
+	// create retry policy and is the hook that looks for what an ambiguous
+	// attempt may have created (see the package documentation).
+	recover recoverFunc
+}
+
+// recoverFunc looks for the object a create whose response was lost may have
+// created; found reports whether it did (and then stored it for the caller).
+type recoverFunc func(ctx context.Context) (found bool, err error)
+
+// response is a finished request: a 2xx answer with its body read, or the
+// news that recovery found what a lost create made.
+type response struct {
+	body      []byte
+	recovered bool
+}
+
+// do sends cl with retries and returns the 2xx response, or an error: an
+// *APIError for any other status, a wrapped transport or context error
+// otherwise.
+func (c *Client) do(ctx context.Context, cl call) (*response, error) {
+	var payload any // stays a nil interface without a body, so GETs send none
+	if cl.body != nil {
+		b, err := json.Marshal(cl.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: encoding the request body: %w", cl.method, cl.path, err)
+		}
+		payload = b
+	}
+	target := c.baseURL + cl.path
+	if len(cl.query) > 0 {
+		target += "?" + cl.query.Encode()
+	}
+
+	st := &callState{call: &cl}
+	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: building the request: %w", cl.method, cl.path, err)
+	}
+	req.Header.Set("Authorization", c.authorization)
+	if c.org != "" {
+		req.Header.Set(orgHeader, c.org)
+	}
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	// Read the final body inside the attempt, so the per-attempt timeout
+	// covers it and a body cut short goes through the retry policy.
+	req.SetResponseHandler(func(resp *http.Response) error {
+		b, err := readBody(resp.Body)
+		resp.Body = http.NoBody
+		if err != nil {
+			return fmt.Errorf("reading the response body: %w", err)
+		}
+		st.body, st.bodyRead = b, true
+		return nil
+	})
+
+	resp, err := c.retryClient(ctx, st).Do(req)
+	if st.recovered {
+		return &response{recovered: true}, nil
+	}
+	if err != nil {
+		if st.ambiguous && ctx.Err() == nil {
+			// The last attempt may have been applied and no attempt is left:
+			// look for its result before reporting the failure.
+			switch rerr := c.recoverCreate(ctx, st); {
+			case st.recovered:
+				return &response{recovered: true}, nil
+			case rerr != nil:
+				err = rerr
+			}
+		}
+		return nil, c.requestError(st, err)
+	}
+	defer resp.Body.Close() // normally read and closed already; this is the backstop
+	body := st.body
+	if !st.bodyRead {
+		// Retries ran out on a retryable status: its body is still unread.
+		body, err = readBody(resp.Body)
+		if err != nil {
+			return nil, c.requestError(st, fmt.Errorf("reading the response body: %w", err))
+		}
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if st.ambiguous && ctx.Err() == nil {
+			if rerr := c.recoverCreate(ctx, st); st.recovered {
+				return &response{recovered: true}, nil
+			} else if rerr != nil {
+				return nil, errors.Join(newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secret), c.requestError(st, rerr))
+			}
+		}
+		return nil, newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secret)
+	}
+	return &response{body: body}, nil
+}
+
+// doJSON sends cl and decodes a 2xx body into out (when out is non-nil and
+// the body is not empty). It reports whether a create was recovered instead,
+// in which case out is untouched.
+func (c *Client) doJSON(ctx context.Context, cl call, out any) (recovered bool, err error) {
+	res, err := c.do(ctx, cl)
+	if err != nil {
+		return false, err
+	}
+	if res.recovered {
+		return true, nil
+	}
+	if out == nil || isEmptyBody(res.body) {
+		return false, nil
+	}
+	return false, decodeBody(cl, res.body, out)
+}
+
+// decodeBody decodes a JSON response body, naming the request on failure.
+func decodeBody(cl call, body []byte, out any) error {
+	if err := json.Unmarshal(body, out); err != nil {
+		return fmt.Errorf("%s %s: decoding the response: %w", cl.method, cl.path, err)
+	}
+	return nil
+}
+
+// isEmptyBody reports a body with nothing to decode.
+func isEmptyBody(body []byte) bool {
+	body = bytes.TrimSpace(body)
+	return len(body) == 0 || bytes.Equal(body, []byte("null"))
+}
+
+// readBody reads and closes a response body, bounded by maxResponseBytes.
+func readBody(body io.ReadCloser) ([]byte, error) {
+	defer body.Close()
+	b, err := io.ReadAll(io.LimitReader(body, maxResponseBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxResponseBytes {
+		return nil, fmt.Errorf("the response body exceeds %d bytes", maxResponseBytes)
+	}
+	return b, nil
+}
+
+// requestError wraps a failure that produced no API answer (transport error,
+// context end, failed recovery) with the method and path, never the URL.
+func (c *Client) requestError(st *callState, err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		// The *url.Error repeats the full URL; the method and path say enough.
+		err = urlErr.Err
+	}
+	cl := st.call
+	msg := fmt.Sprintf("%s %s", cl.method, cl.path)
+	if st.attempt > 1 {
+		msg += fmt.Sprintf(" (after %d attempts)", st.attempt)
+	}
+	if st.ambiguous && cl.recover != nil {
+		msg += " (the server may have applied the request before its response was lost)"
+	}
+	return &requestError{text: c.log.mask(msg + ": " + err.Error()), err: err}
+}
+
+// requestError is a failure to get an answer from the API. Its text is fixed
+// at creation with the credential masked out, just in case.
+type requestError struct {
+	text string
+	err  error
+}
+
+func (e *requestError) Error() string { return e.text }
+func (e *requestError) Unwrap() error { return e.err }
+
+// pathEscape escapes one path segment, including "+", which url.PathEscape
+// leaves alone but some servers decode as a space.
+func pathEscape(s string) string {
+	return strings.ReplaceAll(url.PathEscape(s), "+", "%2B")
+}

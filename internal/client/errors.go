@@ -1,0 +1,244 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// APIError is every failure the API answers with a non-2xx status.
+type APIError struct {
+	StatusCode int
+	Method     string
+	// Path is the request path only: never the full URL, never the query.
+	Path string
+	// Detail is the API's "detail": the string itself, the rendered field
+	// errors for a validation list, compact JSON for anything else, or the
+	// start of a non-JSON body (an HTML error page from a proxy, say).
+	Detail string
+	// Fields holds the decoded field errors of a FastAPI-style 422.
+	Fields []FieldError
+}
+
+// FieldError is one entry of a FastAPI validation error list.
+type FieldError struct {
+	Loc  []any  `json:"loc"`
+	Msg  string `json:"msg"`
+	Type string `json:"type"`
+}
+
+// Path renders Loc as a dotted path a user can find in their configuration,
+// e.g. "config.tools[0].name": the leading "body" is dropped and list indexes
+// are bracketed.
+func (f FieldError) Path() string {
+	loc := f.Loc
+	if len(loc) > 0 {
+		if s, ok := loc[0].(string); ok && s == "body" {
+			loc = loc[1:]
+		}
+	}
+	var b strings.Builder
+	for _, part := range loc {
+		if idx, ok := locIndex(part); ok {
+			b.WriteString("[" + idx + "]")
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		fmt.Fprint(&b, part)
+	}
+	return b.String()
+}
+
+// locIndex recognises a list index in a loc, whichever numeric type decoding
+// produced.
+func locIndex(part any) (string, bool) {
+	switch v := part.(type) {
+	case float64:
+		if v == math.Trunc(v) && !math.IsInf(v, 0) {
+			return strconv.FormatInt(int64(v), 10), true
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64), true
+	case int:
+		return strconv.Itoa(v), true
+	case int64:
+		return strconv.FormatInt(v, 10), true
+	case json.Number:
+		return v.String(), true
+	}
+	return "", false
+}
+
+// String renders the field error as "path: message".
+func (f FieldError) String() string {
+	if p := f.Path(); p != "" {
+		return p + ": " + f.Msg
+	}
+	return f.Msg
+}
+
+// Error reads like `POST /core/agents/abc/versions: 422 Unprocessable Entity:
+// config.voice.speed: Input should be less than or equal to 2`.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.StatusCode)
+	if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
+	detail := e.Detail
+	if detail == "" && len(e.Fields) > 0 {
+		detail = renderFields(e.Fields)
+	}
+	if detail != "" {
+		b.WriteString(": " + detail)
+	}
+	return b.String()
+}
+
+// renderFields joins field errors with "; ".
+func renderFields(fields []FieldError) string {
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+// maxPlainDetail bounds the Detail taken from a non-JSON error body.
+const maxPlainDetail = 200
+
+// newAPIError decodes an error response body tolerantly, masking secret from
+// whatever the server echoed.
+func newAPIError(method, path string, status int, body []byte, secret string) *APIError {
+	e := &APIError{StatusCode: status, Method: method, Path: path}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return e
+	}
+	var envelope map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &envelope); err != nil {
+		if json.Valid(trimmed) {
+			e.Detail = mask(compactJSON(trimmed), secret) // a JSON string, array or number
+		} else {
+			e.Detail = mask(plainDetail(trimmed), secret)
+		}
+		return e
+	}
+	detail, ok := envelope["detail"]
+	if !ok {
+		e.Detail = mask(truncate(compactJSON(trimmed), maxPlainDetail), secret)
+		return e
+	}
+	var s string
+	if err := json.Unmarshal(detail, &s); err == nil {
+		e.Detail = mask(s, secret)
+		return e
+	}
+	if fields, ok := decodeFieldErrors(detail); ok {
+		for i := range fields {
+			f := &fields[i]
+			f.Msg, f.Type = mask(f.Msg, secret), mask(f.Type, secret)
+			for j, part := range f.Loc {
+				if s, ok := part.(string); ok {
+					f.Loc[j] = mask(s, secret)
+				}
+			}
+		}
+		e.Fields = fields
+		e.Detail = mask(renderFields(fields), secret)
+		return e
+	}
+	e.Detail = mask(compactJSON(detail), secret)
+	return e
+}
+
+// decodeFieldErrors accepts detail as a FastAPI validation list: an array of
+// objects each carrying at least a msg or a loc.
+func decodeFieldErrors(detail json.RawMessage) ([]FieldError, bool) {
+	var raw []map[string]json.RawMessage
+	if err := json.Unmarshal(detail, &raw); err != nil || len(raw) == 0 {
+		return nil, false
+	}
+	fields := make([]FieldError, 0, len(raw))
+	for _, item := range raw {
+		if item["msg"] == nil && item["loc"] == nil {
+			return nil, false
+		}
+		var f FieldError
+		if v, ok := item["loc"]; ok && json.Unmarshal(v, &f.Loc) != nil {
+			f.Loc = []any{compactJSON(v)}
+		}
+		if v, ok := item["msg"]; ok && json.Unmarshal(v, &f.Msg) != nil {
+			f.Msg = compactJSON(v)
+		}
+		if v, ok := item["type"]; ok && json.Unmarshal(v, &f.Type) != nil {
+			f.Type = compactJSON(v)
+		}
+		fields = append(fields, f)
+	}
+	return fields, true
+}
+
+// compactJSON renders valid JSON on one line.
+func compactJSON(raw []byte) string {
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+// plainDetail keeps the start of a non-JSON body, on one line.
+func plainDetail(body []byte) string {
+	if len(body) > maxPlainDetail {
+		body = body[:maxPlainDetail]
+	}
+	s := strings.ToValidUTF8(string(body), "")
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// truncate cuts s to at most n bytes without splitting a character.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// StatusCode returns the HTTP status of an *APIError in err's chain, or 0.
+func StatusCode(err error) int {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.StatusCode
+	}
+	return 0
+}
+
+// IsNotFound reports a 404: the object does not exist (any more).
+func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound }
+
+// IsConflict reports a 409: the object's state does not allow the action.
+func IsConflict(err error) bool { return StatusCode(err) == http.StatusConflict }
+
+// IsForbidden reports a 403: the credential lacks a scope.
+func IsForbidden(err error) bool { return StatusCode(err) == http.StatusForbidden }
+
+// IsUnauthorized reports a 401: the credential is missing, wrong, or (for a
+// pat_) lacks the organization.
+func IsUnauthorized(err error) bool { return StatusCode(err) == http.StatusUnauthorized }
+
+// IsBadRequest reports a 400, e.g. updating a published version.
+func IsBadRequest(err error) bool { return StatusCode(err) == http.StatusBadRequest }
+
+// IsValidation reports a 422: the request body failed validation.
+func IsValidation(err error) bool { return StatusCode(err) == http.StatusUnprocessableEntity }

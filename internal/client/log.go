@@ -1,0 +1,133 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// redacted replaces the credential wherever it might surface.
+const redacted = "[REDACTED]"
+
+// logSink forwards to the configured Logger (if any), masking the credential
+// out of the message and every field as a second line of defence: nothing the
+// client logs on purpose contains it.
+type logSink struct {
+	logger Logger
+	secret string
+}
+
+func (s logSink) debug(ctx context.Context, msg string, fields map[string]any) {
+	if s.logger != nil {
+		s.logger.Debug(ctx, s.mask(msg), s.maskFields(fields))
+	}
+}
+
+func (s logSink) warn(ctx context.Context, msg string, fields map[string]any) {
+	if s.logger != nil {
+		s.logger.Warn(ctx, s.mask(msg), s.maskFields(fields))
+	}
+}
+
+func (s logSink) mask(v string) string { return mask(v, s.secret) }
+
+// maskFields masks every textual field value; errors and Stringers become
+// their (masked) text.
+func (s logSink) maskFields(fields map[string]any) map[string]any {
+	out := make(map[string]any, len(fields))
+	for k, v := range fields {
+		switch t := v.(type) {
+		case string:
+			v = s.mask(t)
+		case error:
+			v = s.mask(t.Error())
+		case fmt.Stringer:
+			v = s.mask(t.String())
+		case []byte:
+			v = s.mask(string(t))
+		}
+		out[s.mask(k)] = v
+	}
+	return out
+}
+
+// mask replaces every occurrence of secret in v.
+func mask(v, secret string) string {
+	if secret == "" || !strings.Contains(v, secret) {
+		return v
+	}
+	return strings.ReplaceAll(v, secret, redacted)
+}
+
+// maskedToken shows a credential's kind but none of its value.
+func maskedToken(token string) string {
+	switch {
+	case token == "":
+		return `""`
+	case strings.HasPrefix(token, "ak_"):
+		return "ak_" + redacted
+	case strings.HasPrefix(token, "pat_"):
+		return "pat_" + redacted
+	}
+	return redacted
+}
+
+// logAttempt logs one attempt at Debug: method, path, status, duration and
+// attempt number, plus the error when there was no response. Never headers.
+func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Response, err error, willRetry bool) {
+	if c.log.logger == nil {
+		return
+	}
+	fields := map[string]any{
+		"method":      st.call.method,
+		"path":        st.call.path,
+		"attempt":     st.attempt,
+		"duration_ms": time.Since(st.started).Milliseconds(),
+		"will_retry":  willRetry,
+	}
+	if resp != nil {
+		fields["status"] = resp.StatusCode
+	}
+	if err != nil {
+		fields["error"] = err.Error()
+	}
+	c.log.debug(ctx, "anyreach: API request", fields)
+}
+
+// retryLogger adapts go-retryablehttp's leveled logging to Logger, bound to
+// the context of the call it belongs to. go-retryablehttp logs the method and
+// the URL (without userinfo), never headers.
+type retryLogger struct {
+	ctx  context.Context
+	sink logSink
+}
+
+// Error and Warn become Warn; Info and Debug become Debug.
+func (l retryLogger) Error(msg string, kv ...any) {
+	l.sink.warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+func (l retryLogger) Warn(msg string, kv ...any) {
+	l.sink.warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+func (l retryLogger) Info(msg string, kv ...any) {
+	l.sink.debug(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+func (l retryLogger) Debug(msg string, kv ...any) {
+	l.sink.debug(l.ctx, "retryablehttp: "+msg, kvFields(kv))
+}
+
+// kvFields turns alternating keys and values into a field map.
+func kvFields(kv []any) map[string]any {
+	fields := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		key := fmt.Sprint(kv[i])
+		if i+1 < len(kv) {
+			fields[key] = kv[i+1]
+		} else {
+			fields[key] = nil
+		}
+	}
+	return fields
+}

@@ -1,0 +1,41 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+)
+
+// values encodes the filters that are set.
+func (o PhoneNumberListOptions) values() url.Values {
+	q := url.Values{}
+	b := queryBuilder(q)
+	b.str("phone_number", o.PhoneNumber)
+	b.str("trunk_id", o.TrunkID)
+	b.timeRange(o.CreatedAfter, o.CreatedBefore, o.UpdatedAfter, o.UpdatedBefore)
+	b.limit(o.Limit)
+	return q
+}
+
+// ListPhoneNumbers returns every number of the organization's directory
+// matching opts, following all pages.
+func (c *Client) ListPhoneNumbers(ctx context.Context, opts PhoneNumberListOptions) ([]PhoneNumber, error) {
+	return listAll[PhoneNumber](ctx, c, "/core/phone-numbers", opts.values())
+}
+
+// GetPhoneNumber returns one directory entry by its E.164 number. The "+" is
+// sent as %2B: left bare, the server could read it as a space.
+func (c *Client) GetPhoneNumber(ctx context.Context, number string) (*PhoneNumber, error) {
+	if number == "" {
+		return nil, errors.New("anyreach: the phone number must not be empty")
+	}
+	var pn PhoneNumber
+	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: "/core/phone-numbers/" + pathEscape(number)}, &pn); err != nil {
+		return nil, err
+	}
+	if pn.PhoneNumber == "" {
+		pn.PhoneNumber = number
+	}
+	return &pn, nil
+}

@@ -1,0 +1,187 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// RequestTokenMetadataKey is the metadata key under which CreateAgent stores a
+// random marker, so that a create whose response was lost can be found again.
+// Agents decoded by this package never show it.
+const RequestTokenMetadataKey = "_tf_request_token" //nolint:gosec // G101: a metadata key name, not a credential.
+
+// versionRecoveryWindow is how far before a CreateVersion call a version may
+// have been created and still be taken for the call's lost result; it
+// absorbs clock skew between this machine and the server.
+const versionRecoveryWindow = 2 * time.Minute
+
+// recoveryPageSize keeps recovery listings to as few requests as possible.
+const recoveryPageSize = 100
+
+// newRequestToken returns a random 128-bit value in hex.
+func newRequestToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("anyreach: generating a request token: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// findCreatedAgent looks for the agent a CreateAgent call with this name and
+// marker created; nil when there is none. The server filters by name and
+// metadata, and the client checks both again in case a server ignores a
+// filter. Several matches can only come from attempts of the same call; the
+// oldest is returned and the others are reported.
+func (c *Client) findCreatedAgent(ctx context.Context, name, token string) (*Agent, error) {
+	opts := AgentListOptions{
+		Name:     name,
+		Metadata: map[string]string{RequestTokenMetadataKey: token},
+		Limit:    recoveryPageSize,
+	}
+	raws, err := listAll[json.RawMessage](ctx, c, "/core/agents", opts.values())
+	if err != nil {
+		return nil, err
+	}
+	var matches []Agent
+	for _, raw := range raws {
+		// Agent's decoder drops the marker, so check it on a plain decode.
+		var probe struct {
+			Name     string         `json:"name"`
+			Metadata map[string]any `json:"metadata"`
+		}
+		if json.Unmarshal(raw, &probe) != nil || probe.Name != name {
+			continue
+		}
+		if got, _ := probe.Metadata[RequestTokenMetadataKey].(string); got != token {
+			continue
+		}
+		var a Agent
+		if json.Unmarshal(raw, &a) != nil || a.ID == "" {
+			continue
+		}
+		matches = append(matches, a)
+	}
+	switch len(matches) {
+	case 0:
+		return nil, nil
+	case 1:
+		return &matches[0], nil
+	}
+	sort.SliceStable(matches, func(i, j int) bool { return matches[i].CreatedAt < matches[j].CreatedAt })
+	extra := make([]string, 0, len(matches)-1)
+	for _, a := range matches[1:] {
+		extra = append(extra, a.ID)
+	}
+	c.log.warn(ctx, "anyreach: several attempts of one create each made an agent; keeping the oldest, the others are left as they are", map[string]any{
+		"name":       name,
+		"kept":       matches[0].ID,
+		"duplicates": strings.Join(extra, ","),
+	})
+	return &matches[0], nil
+}
+
+// findCreatedVersion looks for the version a CreateVersion call started at
+// start created; nil when there is none. It takes the newest version created
+// within the recovery window that matches what was sent: a config containing
+// the sent config, or for a base_version create, a draft newer than the base.
+func (c *Client) findCreatedVersion(ctx context.Context, agentID string, in VersionCreate, start time.Time) (*Version, error) {
+	since := start.Add(-versionRecoveryWindow)
+	versions, err := c.ListVersions(ctx, agentID, VersionListOptions{CreatedAfter: &since, Limit: recoveryPageSize})
+	if err != nil {
+		return nil, err
+	}
+	var best *Version
+	for i := range versions {
+		v := &versions[i]
+		created, err := time.Parse(time.RFC3339Nano, v.CreatedAt)
+		if err != nil || created.Before(since) {
+			continue
+		}
+		if in.BaseVersion != nil {
+			if v.Published || v.Version <= *in.BaseVersion {
+				continue
+			}
+		} else if !ConfigContains(v.Config, in.Config) {
+			continue
+		}
+		if !isEmptyBody(in.InstructionBuilderInputs) && !ConfigContains(v.InstructionBuilderInputs, in.InstructionBuilderInputs) {
+			continue
+		}
+		if best == nil || v.Version > best.Version {
+			best = v
+		}
+	}
+	return best, nil
+}
+
+// ConfigContains reports whether the JSON document server contains
+// everything in sent: every key of a sent object is present in server's
+// object with a contained value (recursively), arrays have the same length
+// and contain element-wise, numbers compare as float64, and other scalars
+// compare equal. A key sent as null may be absent. It is how a config sent to
+// the API is recognised in what the API returns, which adds defaults. An
+// empty sent document is contained in anything; invalid JSON in nothing.
+func ConfigContains(server, sent json.RawMessage) bool {
+	if len(bytes.TrimSpace(sent)) == 0 {
+		return true
+	}
+	var want any
+	if json.Unmarshal(sent, &want) != nil {
+		return false
+	}
+	if len(bytes.TrimSpace(server)) == 0 {
+		return want == nil
+	}
+	var got any
+	if json.Unmarshal(server, &got) != nil {
+		return false
+	}
+	return jsonContains(got, want)
+}
+
+// jsonContains is ConfigContains on decoded values.
+func jsonContains(got, want any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, wv := range w {
+			gv, present := g[k]
+			if !present {
+				if wv == nil {
+					continue
+				}
+				return false
+			}
+			if !jsonContains(gv, wv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !jsonContains(g[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	case nil:
+		return got == nil
+	case float64, string, bool:
+		return got == want
+	}
+	return false
+}

@@ -1,0 +1,227 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// values encodes the filters that are set.
+func (o VersionListOptions) values() url.Values {
+	q := url.Values{}
+	b := queryBuilder(q)
+	b.integer("version", o.Version)
+	b.boolean("published", o.Published)
+	b.timeRange(o.CreatedAfter, o.CreatedBefore, o.UpdatedAfter, o.UpdatedBefore)
+	b.limit(o.Limit)
+	return q
+}
+
+// versionsPath is /core/agents/{id}/versions.
+func versionsPath(agentID string) (string, error) {
+	p, err := agentPath(agentID)
+	if err != nil {
+		return "", err
+	}
+	return p + "/versions", nil
+}
+
+// versionPath is /core/agents/{id}/versions/{version}; version numbers start at 1.
+func versionPath(agentID string, version int) (string, error) {
+	p, err := versionsPath(agentID)
+	if err != nil {
+		return "", err
+	}
+	if version < 1 {
+		return "", fmt.Errorf("anyreach: version numbers start at 1, got %d", version)
+	}
+	return p + "/" + strconv.Itoa(version), nil
+}
+
+// fillVersion supplies the agent ID when the server leaves it out.
+func fillVersion(v *Version, agentID string) *Version {
+	if v.AgentID == "" {
+		v.AgentID = agentID
+	}
+	return v
+}
+
+// ListVersions returns every version of an agent matching opts, following all pages.
+func (c *Client) ListVersions(ctx context.Context, agentID string, opts VersionListOptions) ([]Version, error) {
+	path, err := versionsPath(agentID)
+	if err != nil {
+		return nil, err
+	}
+	versions, err := listAll[Version](ctx, c, path, opts.values())
+	if err != nil {
+		return nil, err
+	}
+	for i := range versions {
+		fillVersion(&versions[i], agentID)
+	}
+	return versions, nil
+}
+
+// GetVersion returns one version. It never creates anything, unlike
+// GetLatestVersion.
+func (c *Client) GetVersion(ctx context.Context, agentID string, version int) (*Version, error) {
+	path, err := versionPath(agentID, version)
+	if err != nil {
+		return nil, err
+	}
+	return c.getVersion(ctx, agentID, path)
+}
+
+// GetLatestVersion reads versions/latest.
+//
+// WARNING: this is not a read. When the agent's newest version is published,
+// the API CREATES a new draft copying its config and returns that. Never call
+// it to refresh or plan; list the versions (ListVersions) to find the newest
+// one without side effects.
+func (c *Client) GetLatestVersion(ctx context.Context, agentID string) (*Version, error) {
+	path, err := versionsPath(agentID)
+	if err != nil {
+		return nil, err
+	}
+	return c.getVersion(ctx, agentID, path+"/latest")
+}
+
+func (c *Client) getVersion(ctx context.Context, agentID, path string) (*Version, error) {
+	var v Version
+	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &v); err != nil {
+		return nil, err
+	}
+	return fillVersion(&v, agentID), nil
+}
+
+// CreateVersion creates a draft from a config or from a base version (set
+// exactly one). A lost response does not lead to a second version: see
+// "Creates and lost responses" in the package documentation.
+func (c *Client) CreateVersion(ctx context.Context, agentID string, in VersionCreate) (*Version, error) {
+	path, err := versionsPath(agentID)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var found *Version
+	recoverFn := func(ctx context.Context) (bool, error) {
+		v, err := c.findCreatedVersion(ctx, agentID, in, start)
+		if err != nil || v == nil {
+			return false, err
+		}
+		found = v
+		return true, nil
+	}
+	var v Version
+	recovered, err := c.doJSON(ctx, call{method: http.MethodPost, path: path, body: in, recover: recoverFn}, &v)
+	if err != nil {
+		return nil, err
+	}
+	if recovered {
+		return found, nil
+	}
+	if v.Version == 0 {
+		return nil, fmt.Errorf("POST %s: the response carries no version number", path)
+	}
+	return fillVersion(&v, agentID), nil
+}
+
+// UpdateVersion changes a draft's config and/or instruction builder inputs.
+// Updating a published version is an error for which IsBadRequest is true.
+func (c *Client) UpdateVersion(ctx context.Context, agentID string, version int, in VersionUpdate) (*Version, error) {
+	path, err := versionPath(agentID, version)
+	if err != nil {
+		return nil, err
+	}
+	cl := call{method: http.MethodPut, path: path, body: in}
+	res, err := c.do(ctx, cl)
+	if err != nil {
+		return nil, err
+	}
+	if isEmptyBody(res.body) {
+		// Tolerate an update that answers 204: read the result back.
+		return c.GetVersion(ctx, agentID, version)
+	}
+	var v Version
+	if err := decodeBody(cl, res.body, &v); err != nil {
+		return nil, err
+	}
+	if v.Version == 0 {
+		v.Version = version
+	}
+	return fillVersion(&v, agentID), nil
+}
+
+// CompareVersions returns the API's plain-text summary of what changed
+// between two versions. It only reads, so it is retried like any read.
+func (c *Client) CompareVersions(ctx context.Context, agentID string, from, to int) (string, error) {
+	path, err := versionsPath(agentID)
+	if err != nil {
+		return "", err
+	}
+	body := struct {
+		From int `json:"from_version"`
+		To   int `json:"to_version"`
+	}{from, to}
+	res, err := c.do(ctx, call{
+		method: http.MethodPost,
+		path:   path + "/compare",
+		body:   body,
+		accept: "text/plain, application/json;q=0.5",
+	})
+	if err != nil {
+		return "", err
+	}
+	return string(res.body), nil
+}
+
+// GenerateInstructions starts generating the version's instructions from its
+// instruction builder inputs; the API answers 202 and works in the
+// background. Follow it with WaitForInstructions.
+func (c *Client) GenerateInstructions(ctx context.Context, agentID string, version int) error {
+	path, err := versionPath(agentID, version)
+	if err != nil {
+		return err
+	}
+	_, err = c.do(ctx, call{method: http.MethodPost, path: path + "/generate-instructions"})
+	return err
+}
+
+// WaitForInstructions polls the version, backing off from 250 ms by half
+// each time up to 5 s, until its instruction status is no longer
+// "generating", and returns it. A failed generation is not an error here:
+// check InstructionsStatus and InstructionsError. When ctx ends first, the
+// error says what was being waited for and wraps ctx.Err().
+func (c *Client) WaitForInstructions(ctx context.Context, agentID string, version int) (*Version, error) {
+	delay := c.pollMin
+	for poll := 1; ; poll++ {
+		v, err := c.GetVersion(ctx, agentID, version)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, waitError(agentID, version, ctx.Err())
+			}
+			return nil, err
+		}
+		if v.InstructionsStatus != InstructionsGenerating {
+			return v, nil
+		}
+		c.log.debug(ctx, "anyreach: instructions still generating", map[string]any{
+			"agent_id": agentID, "version": version, "poll": poll, "next_poll_ms": delay.Milliseconds(),
+		})
+		timer := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil, waitError(agentID, version, ctx.Err())
+		case <-timer.C:
+		}
+		delay = min(delay+delay/2, c.pollMax)
+	}
+}
+
+func waitError(agentID string, version int, err error) error {
+	return fmt.Errorf("waiting for instruction generation of agent %s version %d: %w", agentID, version, err)
+}
