@@ -1,0 +1,296 @@
+// Package emulator is an in-memory implementation of the Anyreach Agents API
+// (/core), used to develop and test the Terraform provider without the real
+// service. It follows the contract in shared/anyreach-api.md: documented rules
+// and the project's assumptions alike, plus fault knobs (latency, rate limits,
+// injected errors, lost responses) that a real client has to survive, and an
+// out-of-band control surface under /_emulator/ that plays the dashboard user.
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure an Emulator. The zero value is a working emulator with the
+// default token, organization and phone directory and no faults.
+type Options struct {
+	// Tokens maps a bearer credential to its scopes. Nil or empty means one
+	// token, "ak_dev.emulator", with every scope; a token with no scopes listed
+	// also has every scope.
+	Tokens map[string][]string
+	// OrgID is the organization a pat_ token must name in X-Anyreach-Org.
+	// Default "org_emulator".
+	OrgID string
+	// PhoneNumbers seeds the phone directory (trunk "trunk_default").
+	// Default +15550100001 … +15550100005.
+	PhoneNumbers []string
+	// Latency is added to every /core request (never to /_emulator/).
+	Latency time.Duration
+	// GenerationDelay is how long instruction generation takes. Zero means the
+	// next request already sees it finished.
+	GenerationDelay time.Duration
+	// RateLimit is the number of /core requests per second allowed per token
+	// (token bucket, burst of one second); excess gets 429 with Retry-After.
+	// Zero means unlimited.
+	RateLimit float64
+	// FaultRate is the share of /core requests answered 500 or 503 at random
+	// before anything is done.
+	FaultRate float64
+	// LostResponseRate is the share of successful /core writes (POST, PUT,
+	// PATCH, DELETE) that are applied and then answered by dropping the
+	// connection without a response.
+	LostResponseRate float64
+	// Seed seeds the random source behind FaultRate and LostResponseRate, so a
+	// run with the same requests in the same order meets the same faults.
+	Seed int64
+	// StateFile, when set, is loaded at start (if it exists) and rewritten
+	// atomically after every change.
+	StateFile string
+	// SIPHost is the host part of agent SIP URIs. Default "sip.anyreach.ai".
+	SIPHost string
+	// DisableSIPUndeploy removes DELETE /core/agents/{agent_id}/deploy-as-sip,
+	// which then answers 405 like a service that cannot undeploy.
+	DisableSIPUndeploy bool
+	// Logf, when set, receives one line per request.
+	Logf func(format string, args ...any)
+}
+
+// DefaultToken is the credential an emulator accepts when Options.Tokens is empty.
+const DefaultToken = "ak_dev.emulator" //nolint:gosec // the emulator's well-known development credential, not a secret
+
+// DefaultOrgID is the organization pat_ tokens must name when Options.OrgID is empty.
+const DefaultOrgID = "org_emulator"
+
+// DefaultTrunkID is the trunk of the seeded phone numbers.
+const DefaultTrunkID = "trunk_default"
+
+// maxBodyBytes bounds request bodies; configs are large but not that large.
+const maxBodyBytes = 4 << 20
+
+// maxLogEntries bounds the request log so a long-running emulator does not
+// grow without limit; counts are never truncated.
+const maxLogEntries = 10000
+
+var e164 = regexp.MustCompile(`^\+[1-9]\d{1,14}$`)
+
+// ErrNotFound is wrapped by the control methods when the agent, version or
+// phone number they name does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Emulator is the in-memory Anyreach API. It is an http.Handler and safe for
+// concurrent use; one mutex serialises all state changes.
+type Emulator struct {
+	opts    Options
+	tokens  map[string]map[string]bool
+	schema  *configSchema
+	core    *router
+	control *router
+
+	mu         sync.Mutex
+	agents     []*Agent // creation order
+	numbers    []*PhoneNumber
+	lastTime   time.Time
+	changed    bool
+	rng        *rand.Rand
+	buckets    map[string]*bucket
+	faults     map[string]*injectedFault
+	genFailure string
+	counts     map[string]int
+	log        []LoggedRequest
+}
+
+// New builds an emulator, loading Options.StateFile when it exists.
+func New(opts Options) (*Emulator, error) {
+	if opts.OrgID == "" {
+		opts.OrgID = DefaultOrgID
+	}
+	if opts.SIPHost == "" {
+		opts.SIPHost = "sip.anyreach.ai"
+	}
+	if len(opts.PhoneNumbers) == 0 {
+		opts.PhoneNumbers = []string{"+15550100001", "+15550100002", "+15550100003", "+15550100004", "+15550100005"}
+	}
+	for name, rate := range map[string]float64{"FaultRate": opts.FaultRate, "LostResponseRate": opts.LostResponseRate} {
+		if rate < 0 || rate > 1 {
+			return nil, fmt.Errorf("emulator: %s must be between 0 and 1, got %v", name, rate)
+		}
+	}
+	if opts.RateLimit < 0 {
+		return nil, fmt.Errorf("emulator: RateLimit must not be negative, got %v", opts.RateLimit)
+	}
+	for _, n := range opts.PhoneNumbers {
+		if !e164.MatchString(n) {
+			return nil, fmt.Errorf("emulator: phone number %q is not in E.164 form", n)
+		}
+	}
+	schema, err := loadConfigSchema()
+	if err != nil {
+		return nil, err
+	}
+	e := &Emulator{
+		opts:    opts,
+		tokens:  parseTokens(opts.Tokens),
+		schema:  schema,
+		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x616e7972656163)), //nolint:gosec // fault injection, not security
+		buckets: map[string]*bucket{},
+		faults:  map[string]*injectedFault{},
+		counts:  map[string]int{},
+	}
+	e.core = e.coreRoutes()
+	e.control = e.controlRoutes()
+	if opts.StateFile != "" {
+		if err := e.loadState(opts.StateFile); err != nil {
+			return nil, err
+		}
+	}
+	// Seeded numbers missing from a loaded state are added, so a state file
+	// from an older run still has the directory the options ask for.
+	now := e.now()
+	for _, n := range opts.PhoneNumbers {
+		if e.findNumber(n) == nil {
+			e.numbers = append(e.numbers, &PhoneNumber{PhoneNumber: n, TrunkID: DefaultTrunkID, CreatedAt: now, UpdatedAt: now})
+		}
+	}
+	return e, nil
+}
+
+// ServeHTTP dispatches /core to the API, /_emulator/ to the control surface,
+// and answers everything else 404.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch p := r.URL.Path; {
+	case p == "/core" || strings.HasPrefix(p, "/core/"):
+		e.serveCore(w, r)
+	case strings.HasPrefix(p, "/_emulator/"):
+		e.serveControl(w, r)
+	default:
+		writeReply(w, detailReply(http.StatusNotFound, "Not Found"))
+	}
+}
+
+// serveCore runs one API request through the fault knobs, routing, auth and
+// the handler, in the order a real gateway would: latency, rate limit,
+// injected faults, then the application.
+func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		// The client went away mid-body; there is nobody to answer.
+		return
+	}
+	if e.opts.Latency > 0 {
+		t := time.NewTimer(e.opts.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+
+	segs := splitPath(r.URL.EscapedPath())
+	m := e.core.match(r.Method, segs)
+	pattern := r.URL.Path
+	if m.route != nil {
+		pattern = m.route.pattern
+	} else if m.pathRoute != nil {
+		pattern = m.pathRoute.pattern
+	}
+	key := r.Method + " " + pattern
+	c := &call{r: r, params: m.params, body: body, query: r.URL.Query()}
+
+	e.mu.Lock()
+	e.settleLocked(time.Now())
+	rep := e.preflightLocked(bearerToken(r), key)
+	switch {
+	case rep != nil:
+	case m.route == nil && m.pathRoute != nil:
+		rep = methodNotAllowed(m.allow)
+	case m.route == nil:
+		rep = ptr(detailReply(http.StatusNotFound, "Not Found"))
+	case len(body) > maxBodyBytes:
+		rep = ptr(detailReply(http.StatusRequestEntityTooLarge, "Request body too large"))
+	default:
+		if denied := e.authorize(r, m.route.scopes); denied != nil {
+			rep = denied
+		} else {
+			res := m.route.handler(c)
+			rep = &res
+		}
+	}
+	lost := isWrite(r.Method) && rep.status < 300 && e.opts.LostResponseRate > 0 &&
+		e.rng.Float64() < e.opts.LostResponseRate
+	e.recordLocked(LoggedRequest{
+		Method: r.Method, Route: pattern, Path: r.URL.Path, Query: r.URL.RawQuery,
+		Status: rep.status, Body: string(body), Dropped: lost,
+	})
+	e.commitLocked()
+	e.mu.Unlock()
+
+	if lost {
+		e.logf("%s %s -> %d dropped (%s)", r.Method, r.URL.Path, rep.status, time.Since(start).Round(time.Microsecond))
+		dropConnection(w)
+		return
+	}
+	writeReply(w, *rep)
+	e.logf("%s %s -> %d (%s)", r.Method, r.URL.RequestURI(), rep.status, time.Since(start).Round(time.Microsecond))
+}
+
+// serveControl runs one /_emulator/ request. Control handlers lock on their
+// own (they are the exported Go methods), so no lock is held here.
+func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	if err != nil {
+		return
+	}
+	m := e.control.match(r.Method, splitPath(r.URL.EscapedPath()))
+	var rep reply
+	switch {
+	case m.route != nil:
+		rep = m.route.handler(&call{r: r, params: m.params, body: body, query: r.URL.Query()})
+	case m.pathRoute != nil:
+		rep = *methodNotAllowed(m.allow)
+	default:
+		rep = detailReply(http.StatusNotFound, "Not Found")
+	}
+	writeReply(w, rep)
+	e.logf("control %s %s -> %d", r.Method, r.URL.Path, rep.status)
+}
+
+// isWrite reports whether a method changes state, for LostResponseRate.
+func isWrite(method string) bool {
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+func (e *Emulator) logf(format string, args ...any) {
+	if e.opts.Logf != nil {
+		e.opts.Logf(format, args...)
+	}
+}
+
+// now is the emulator clock: UTC, millisecond precision, and strictly
+// increasing, so every write moves updated_at and creation order is the
+// order of created_at.
+func (e *Emulator) now() time.Time {
+	t := time.Now().UTC().Truncate(time.Millisecond)
+	if !t.After(e.lastTime) {
+		t = e.lastTime.Add(time.Millisecond)
+	}
+	e.lastTime = t
+	return t
+}
+
+// touch marks the state as changed so commitLocked saves it.
+func (e *Emulator) touch() { e.changed = true }
+
+func ptr[T any](v T) *T { return &v }
