@@ -1,0 +1,8 @@
+data "anyreach_agent_version" "live" {
+  agent_id         = "6f1c9a52-8d4e-4b1f-9c3a-2e7d5b8f0a14"
+  latest_published = true
+}
+
+output "live_version" {
+  value = data.anyreach_agent_version.live.version
+}

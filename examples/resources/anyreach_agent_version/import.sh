@@ -1,0 +1,2 @@
+# Import version 3 of an agent: <agent_id>/<version>.
+terraform import anyreach_agent_version.scheduler 6f1c9a52-8d4e-4b1f-9c3a-2e7d5b8f0a14/3

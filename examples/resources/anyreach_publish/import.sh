@@ -1,0 +1,3 @@
+# Import the publication of version 3: <agent_id>/<version>. The phone numbers
+# and direction are read back from the numbers' slots.
+terraform import anyreach_publish.scheduler 6f1c9a52-8d4e-4b1f-9c3a-2e7d5b8f0a14/3

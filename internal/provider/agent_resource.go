@@ -1,0 +1,321 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+)
+
+var (
+	_ resource.Resource                = &AgentResource{}
+	_ resource.ResourceWithConfigure   = &AgentResource{}
+	_ resource.ResourceWithImportState = &AgentResource{}
+)
+
+// NewAgentResource returns the anyreach_agent resource.
+func NewAgentResource() resource.Resource { return &AgentResource{} }
+
+// AgentResource manages an Anyreach agent: the named stub that versions,
+// phone-number assignments and the SIP endpoint hang off.
+type AgentResource struct {
+	data *providerData
+}
+
+// AgentResourceModel is the state of anyreach_agent.
+type AgentResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+	Active      types.Bool   `tfsdk:"active"`
+	IsDemo      types.Bool   `tfsdk:"is_demo"`
+	Metadata    types.Map    `tfsdk:"metadata"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+	UpdatedAt   types.String `tfsdk:"updated_at"`
+}
+
+// Metadata sets the resource type name.
+func (r *AgentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_agent"
+}
+
+// Schema describes anyreach_agent.
+func (r *AgentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "An Anyreach agent. The agent is the named container that holds versions (its configuration), " +
+			"phone-number assignments and the SIP endpoint; it starts as a stub with no version until an " +
+			"`anyreach_agent_version` is created for it. Deleting the agent deletes its versions, clears its phone-number " +
+			"slots and removes its SIP endpoint.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Description:   "The agent's ID (`agent_id` in the API).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Description: "Display name of the agent. Names are not unique in Anyreach; import by name refuses an ambiguous one.",
+				Required:    true,
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"description": schema.StringAttribute{
+				Description: "Free-text description shown in the dashboard. Defaults to an empty string.",
+				Optional:    true,
+				Computed:    true,
+				Default:     stringdefault.StaticString(""),
+			},
+			"active": schema.BoolAttribute{
+				Description: "Whether the agent accepts conversations. Defaults to `true`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(true),
+			},
+			"is_demo": schema.BoolAttribute{
+				Description: "Marks the agent as a demo agent. Defaults to `false`.",
+				Optional:    true,
+				Computed:    true,
+				Default:     booldefault.StaticBool(false),
+			},
+			"metadata": schema.MapAttribute{
+				Description: "Key/value labels stored on the agent (the `metadata` object of the API). The agents list can be filtered by them " +
+					"(see the `anyreach_agents` data source). Values that the API holds as non-strings are shown JSON-encoded.",
+				ElementType: types.StringType,
+				Optional:    true,
+				Computed:    true,
+				Default:     mapdefault.StaticValue(types.MapValueMust(types.StringType, map[string]attr.Value{})),
+			},
+			"created_at": schema.StringAttribute{
+				Description:   "When the agent was created (RFC 3339).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"updated_at": schema.StringAttribute{
+				Description: "When the agent was last changed (RFC 3339).",
+				Computed:    true,
+			},
+		},
+	}
+}
+
+// Configure receives the shared client.
+func (r *AgentResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// Create creates the agent stub.
+func (r *AgentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan AgentResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	metadata, diags := metadataToAPI(ctx, plan.Metadata)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	agent, err := r.data.client.CreateAgent(ctx, client.AgentCreate{
+		Name:        plan.Name.ValueString(),
+		Description: plan.Description.ValueStringPointer(),
+		Active:      plan.Active.ValueBoolPointer(),
+		IsDemo:      plan.IsDemo.ValueBoolPointer(),
+		Metadata:    metadata,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create Anyreach agent", apiErrorDetail(fmt.Sprintf("Creating agent %q", plan.Name.ValueString()), err))
+		return
+	}
+	resp.Diagnostics.Append(agentFromAPI(agent, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Read refreshes every argument from the API so dashboard edits show as drift.
+func (r *AgentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state AgentResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	agent, err := r.data.client.GetAgent(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot read Anyreach agent", apiErrorDetail(fmt.Sprintf("Reading agent %s", state.ID.ValueString()), err))
+		return
+	}
+	resp.Diagnostics.Append(agentFromAPI(agent, &state)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update sends every argument; the API leaves absent fields alone, but sending
+// all of them also reverts drift in fields the plan did not otherwise touch.
+func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan AgentResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	metadata, diags := metadataToAPI(ctx, plan.Metadata)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if metadata == nil {
+		metadata = map[string]any{}
+	}
+	name := plan.Name.ValueString()
+	agent, err := r.data.client.UpdateAgent(ctx, plan.ID.ValueString(), client.AgentUpdate{
+		Name:        &name,
+		Description: plan.Description.ValueStringPointer(),
+		Active:      plan.Active.ValueBoolPointer(),
+		IsDemo:      plan.IsDemo.ValueBoolPointer(),
+		Metadata:    metadata,
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot update Anyreach agent", apiErrorDetail(fmt.Sprintf("Updating agent %s", plan.ID.ValueString()), err))
+		return
+	}
+	resp.Diagnostics.Append(agentFromAPI(agent, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete deletes the agent; one that is already gone counts as deleted.
+func (r *AgentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state AgentResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.data.client.DeleteAgent(ctx, state.ID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Cannot delete Anyreach agent", apiErrorDetail(fmt.Sprintf("Deleting agent %s", state.ID.ValueString()), err))
+	}
+}
+
+// agentImportNamePrefix marks an import ID that names the agent instead of giving its ID.
+const agentImportNamePrefix = "name="
+
+// ImportState accepts the agent ID, or name=<agent name> for an agent whose ID
+// is not at hand (for example one built in the dashboard).
+func (r *AgentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id := req.ID
+	if name, ok := strings.CutPrefix(req.ID, agentImportNamePrefix); ok {
+		if r.data == nil {
+			resp.Diagnostics.AddError("Provider not configured", "Importing by name needs a configured provider.")
+			return
+		}
+		found, diags := findAgentByName(ctx, r.data.client, name)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		id = found.ID
+	} else if strings.TrimSpace(id) == "" {
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("Unexpected format of ID (%q), expected AGENT_ID or name=AGENT_NAME.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// findAgentByName resolves an exact agent name, refusing a name that matches
+// several agents because names are not unique in Anyreach.
+func findAgentByName(ctx context.Context, c *client.Client, name string) (*client.Agent, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	agents, err := c.ListAgents(ctx, client.AgentListOptions{Name: name, Limit: 100})
+	if err != nil {
+		diags.AddError("Cannot look up Anyreach agent by name", apiErrorDetail(fmt.Sprintf("Listing agents named %q", name), err))
+		return nil, diags
+	}
+	switch len(agents) {
+	case 0:
+		diags.AddError("No Anyreach agent with that name",
+			fmt.Sprintf("No agent is named %q in this organization. Names are matched exactly, including case and spaces.", name))
+		return nil, diags
+	case 1:
+		return &agents[0], diags
+	}
+	ids := make([]string, 0, len(agents))
+	for _, a := range agents {
+		ids = append(ids, fmt.Sprintf("  %s (created %s)", a.ID, a.CreatedAt))
+	}
+	diags.AddError("Several Anyreach agents have that name",
+		fmt.Sprintf("%d agents are named %q, so the name does not say which one is meant. Use the ID of one of them instead:\n%s",
+			len(agents), name, strings.Join(ids, "\n")))
+	return nil, diags
+}
+
+// agentFromAPI copies the API's view of an agent into the model.
+func agentFromAPI(a *client.Agent, m *AgentResourceModel) diag.Diagnostics {
+	m.ID = types.StringValue(a.ID)
+	m.Name = types.StringValue(a.Name)
+	m.Description = types.StringValue(a.Description)
+	m.Active = types.BoolValue(a.Active)
+	m.IsDemo = types.BoolValue(a.IsDemo)
+	m.CreatedAt = types.StringValue(a.CreatedAt)
+	m.UpdatedAt = types.StringValue(a.UpdatedAt)
+	var diags diag.Diagnostics
+	m.Metadata, diags = metadataFromAPI(a.Metadata)
+	return diags
+}
+
+// metadataFromAPI turns the API's metadata object into a map of strings;
+// non-string values are JSON-encoded so nothing is silently dropped.
+func metadataFromAPI(in map[string]any) (types.Map, diag.Diagnostics) {
+	elems := make(map[string]attr.Value, len(in))
+	for k, v := range in {
+		if s, ok := v.(string); ok {
+			elems[k] = types.StringValue(s)
+			continue
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			b = []byte(fmt.Sprint(v))
+		}
+		elems[k] = types.StringValue(string(b))
+	}
+	return types.MapValue(types.StringType, elems)
+}
+
+// metadataToAPI turns the planned map into the API's metadata object; nil when
+// the map is null or unknown, so the server keeps its default.
+func metadataToAPI(ctx context.Context, m types.Map) (map[string]any, diag.Diagnostics) {
+	if m.IsNull() || m.IsUnknown() {
+		return nil, nil
+	}
+	var strs map[string]string
+	diags := m.ElementsAs(ctx, &strs, false)
+	out := make(map[string]any, len(strs))
+	for k, v := range strs {
+		out[k] = v
+	}
+	return out, diags
+}
+
+// sortedKeys returns a map's keys in order, for deterministic output.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,82 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+)
+
+// httpSubsystem is the tflog subsystem of the client's request logs
+// (TF_LOG_PROVIDER_ANYREACH_HTTP selects its level).
+const httpSubsystem = "http"
+
+// httpLogger forwards the client's request logs to tflog, masking the
+// credential in every message and field as a second line of defence: the
+// client itself never logs headers.
+type httpLogger struct {
+	token string
+}
+
+func newHTTPLogger(token string) *httpLogger { return &httpLogger{token: token} }
+
+func (l *httpLogger) ctx(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, httpSubsystem)
+	if l.token != "" {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, httpSubsystem, l.token)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, httpSubsystem, l.token)
+	}
+	return ctx
+}
+
+// Debug implements client.Logger.
+func (l *httpLogger) Debug(ctx context.Context, msg string, fields map[string]any) {
+	tflog.SubsystemDebug(l.ctx(ctx), httpSubsystem, msg, fields)
+}
+
+// Warn implements client.Logger.
+func (l *httpLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
+	tflog.SubsystemWarn(l.ctx(ctx), httpSubsystem, msg, fields)
+}
+
+// providerDataFrom unpacks what Configure handed over. It returns nil without
+// an error while the provider is not configured yet (early validation calls).
+func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
+	if data == nil {
+		return nil
+	}
+	pd, ok := data.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data",
+			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
+		return nil
+	}
+	return pd
+}
+
+// apiErrorDetail explains an API failure to a Terraform user: what the service
+// said, and for the failures with a known cause, what to do about it.
+func apiErrorDetail(action string, err error) string {
+	var b strings.Builder
+	b.WriteString(action)
+	b.WriteString(" failed: ")
+	b.WriteString(err.Error())
+	switch {
+	case client.IsUnauthorized(err):
+		b.WriteString("\n\nThe API rejected the credential. Check the provider's token (or ANYREACH_TOKEN); " +
+			"a personal access token (pat_...) also needs organization_id (or ANYREACH_ORG).")
+	case client.IsForbidden(err):
+		b.WriteString("\n\nThe credential lacks a scope this action needs: reading needs agents:read, " +
+			"creating, changing, publishing and deploying need agents:manage. Use a key with agents:manage.")
+	}
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) && errors.Is(err, context.DeadlineExceeded) {
+		b.WriteString("\n\nThe operation ran out of time; raise the resource's timeouts or the provider's request_timeout.")
+	}
+	return b.String()
+}

@@ -1,0 +1,211 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// This file holds the comparison that keeps anyreach_agent_version free of
+// false drift. The API stores an AgentConfig with its defaults filled in and
+// may reorder keys, so comparing strings would show a diff on every plan.
+//
+// The rule, applied on every refresh:
+//
+//   - Whitespace, key order and number spelling (1 and 1.0) never matter.
+//   - Only the keys the user wrote are compared. The server's config is
+//     projected onto the shape of the user's: an object keeps only the keys
+//     the user's object has (a key the server lacks is left out, so its
+//     absence shows); an array is compared element by element, each element
+//     projected onto the user's element at the same index, and elements beyond
+//     the user's length are kept whole (so an element added out of band shows).
+//     Scalars, and values whose JSON type differs from the user's, are the
+//     server's as they are.
+//   - If the projection equals what the user wrote, state keeps the user's
+//     text exactly; otherwise state takes the projection, so the plan shows
+//     precisely the keys that changed out of band and nothing else.
+//   - With no prior value (import), state takes the server's full config, so
+//     configuration generated from it plans clean.
+
+// decodeJSON parses JSON keeping numbers exact (json.Number).
+func decodeJSON(s string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("unexpected data after the JSON value")
+	}
+	return v, nil
+}
+
+// encodeJSON renders a value compactly with sorted keys (encoding/json sorts
+// map keys), without HTML escaping so prompts stay readable in plans.
+func encodeJSON(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// projectJSON cuts the server's value down to the shape of the user's value,
+// following the rule in the file comment.
+func projectJSON(server, shape any) any {
+	switch s := shape.(type) {
+	case map[string]any:
+		sm, ok := server.(map[string]any)
+		if !ok {
+			return server
+		}
+		out := make(map[string]any, len(s))
+		for k, sv := range s {
+			if v, ok := sm[k]; ok {
+				out[k] = projectJSON(v, sv)
+			}
+		}
+		return out
+	case []any:
+		sa, ok := server.([]any)
+		if !ok {
+			return server
+		}
+		out := make([]any, len(sa))
+		for i := range sa {
+			if i < len(s) {
+				out[i] = projectJSON(sa[i], s[i])
+			} else {
+				out[i] = sa[i]
+			}
+		}
+		return out
+	default:
+		return server
+	}
+}
+
+// jsonEqual compares two decoded JSON values; numbers compare by value.
+func jsonEqual(a, b any) bool {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok || len(av) != len(bv) {
+			return false
+		}
+		for k, x := range av {
+			y, ok := bv[k]
+			if !ok || !jsonEqual(x, y) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			return false
+		}
+		for i := range av {
+			if !jsonEqual(av[i], bv[i]) {
+				return false
+			}
+		}
+		return true
+	case json.Number, float64:
+		return numbersEqual(a, b)
+	default:
+		return a == b
+	}
+}
+
+func numbersEqual(a, b any) bool {
+	x, okA := toBigFloat(a)
+	y, okB := toBigFloat(b)
+	return okA && okB && x.Cmp(y) == 0
+}
+
+func toBigFloat(v any) (*big.Float, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		f, _, err := big.ParseFloat(string(n), 10, 256, big.ToNearestEven)
+		return f, err == nil
+	case float64:
+		return big.NewFloat(n), true
+	}
+	return nil, false
+}
+
+// refreshConfig decides what state holds for a user-managed JSON document
+// after reading the server's version of it: prior itself when nothing the
+// user wrote changed, else the projection. ignoreTopLevel names keys the user
+// does not own (for example instructions written by generation).
+func refreshConfig(prior, server string, ignoreTopLevel ...string) (string, error) {
+	sv, err := decodeJSON(server)
+	if err != nil {
+		return "", fmt.Errorf("the API returned a config that is not JSON: %w", err)
+	}
+	if prior == "" {
+		return encodeJSON(sv)
+	}
+	pv, err := decodeJSON(prior)
+	if err != nil {
+		// What state held was not JSON (it cannot be, but never lose the server's view).
+		return encodeJSON(sv)
+	}
+	projected := projectJSON(sv, pv)
+	if pm, ok := pv.(map[string]any); ok {
+		if om, ok := projected.(map[string]any); ok {
+			for _, k := range ignoreTopLevel {
+				if v, had := pm[k]; had {
+					om[k] = v
+				}
+			}
+		}
+	}
+	if jsonEqual(projected, pv) {
+		return prior, nil
+	}
+	return encodeJSON(projected)
+}
+
+// normalizeJSON renders any JSON text in the provider's canonical form.
+func normalizeJSON(s string) (string, error) {
+	v, err := decodeJSON(s)
+	if err != nil {
+		return "", err
+	}
+	return encodeJSON(v)
+}
+
+// jsonPointerToPath renders instance location tokens as config.a.b[0].c.
+func jsonPointerToPath(root string, tokens []string) string {
+	var b strings.Builder
+	b.WriteString(root)
+	for _, t := range tokens {
+		if _, err := strconv.Atoi(t); err == nil {
+			b.WriteString("[" + t + "]")
+			continue
+		}
+		b.WriteString("." + t)
+	}
+	return b.String()
+}
+
+// sortedUnique sorts and de-duplicates strings.
+func sortedUnique(in []string) []string {
+	sort.Strings(in)
+	out := in[:0]
+	for i, s := range in {
+		if i == 0 || s != in[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}

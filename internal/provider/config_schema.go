@@ -1,0 +1,224 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// agentConfigSchemaURL is the name the fetched schema is compiled under.
+const agentConfigSchemaURL = "anyreach:///core/agent-config-schema.json"
+
+// agentConfigSchema is the AgentConfig JSON Schema served by the API, fetched
+// and compiled once per provider process and shared by every resource.
+type agentConfigSchema struct {
+	raw        json.RawMessage
+	sha256     string
+	properties []string
+	compiled   *jsonschema.Schema
+}
+
+// schemaCacheEntry holds one API's schema; the mutex makes concurrent
+// resources wait for a single fetch instead of each fetching.
+type schemaCacheEntry struct {
+	mu     sync.Mutex
+	done   bool
+	schema *agentConfigSchema
+	err    error
+}
+
+// schemaCache is keyed by base URL and organization, so acceptance tests that
+// run several emulators in one process never share a schema by accident.
+var schemaCache sync.Map
+
+// configSchema returns the AgentConfig schema, fetching it on first use. A
+// failed fetch is remembered too: plan then warns once per resource instead of
+// hammering an API that is not answering.
+func (pd *providerData) configSchema(ctx context.Context) (*agentConfigSchema, error) {
+	v, _ := schemaCache.LoadOrStore(pd.schemaKey, &schemaCacheEntry{})
+	e := v.(*schemaCacheEntry) //nolint:forcetypeassert // only *schemaCacheEntry is stored
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if !e.done {
+		e.schema, e.err = fetchConfigSchema(ctx, pd)
+		// A cancelled context says nothing about the API; let the next caller try.
+		e.done = ctx.Err() == nil
+	}
+	return e.schema, e.err
+}
+
+func fetchConfigSchema(ctx context.Context, pd *providerData) (*agentConfigSchema, error) {
+	raw, err := pd.client.AgentConfigSchema(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return parseConfigSchema(raw)
+}
+
+// parseConfigSchema compiles the schema and lists its top-level properties,
+// including those of every variant of a top-level oneOf/anyOf union.
+func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("the AgentConfig schema is not valid JSON: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(agentConfigSchemaURL, doc); err != nil {
+		return nil, fmt.Errorf("loading the AgentConfig schema: %w", err)
+	}
+	compiled, err := c.Compile(agentConfigSchemaURL)
+	if err != nil {
+		return nil, fmt.Errorf("compiling the AgentConfig schema: %w", err)
+	}
+	sum := sha256.Sum256(raw)
+	return &agentConfigSchema{
+		raw:        raw,
+		sha256:     hex.EncodeToString(sum[:]),
+		properties: schemaProperties(raw),
+		compiled:   compiled,
+	}, nil
+}
+
+// schemaProperties collects the property names an AgentConfig may have at its
+// top level, following $ref into $defs and the variants of a union.
+func schemaProperties(raw json.RawMessage) []string {
+	var root map[string]any
+	if json.Unmarshal(raw, &root) != nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	var visit func(node map[string]any, depth int)
+	visit = func(node map[string]any, depth int) {
+		if node == nil || depth > 8 {
+			return
+		}
+		if ref, ok := node["$ref"].(string); ok {
+			visit(resolveLocalRef(root, ref), depth+1)
+		}
+		if props, ok := node["properties"].(map[string]any); ok {
+			for k := range props {
+				seen[k] = true
+			}
+		}
+		for _, key := range []string{"oneOf", "anyOf", "allOf"} {
+			if variants, ok := node[key].([]any); ok {
+				for _, v := range variants {
+					m, _ := v.(map[string]any)
+					visit(m, depth+1)
+				}
+			}
+		}
+	}
+	visit(root, 0)
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// resolveLocalRef follows a "#/$defs/Name"-style reference inside the document.
+func resolveLocalRef(root map[string]any, ref string) map[string]any {
+	if len(ref) < 2 || ref[:2] != "#/" {
+		return nil
+	}
+	var node any = root
+	for _, part := range splitPointer(ref[2:]) {
+		m, ok := node.(map[string]any)
+		if !ok {
+			return nil
+		}
+		node = m[part]
+	}
+	m, _ := node.(map[string]any)
+	return m
+}
+
+// splitPointer splits a JSON Pointer (RFC 6901) body into unescaped tokens.
+func splitPointer(p string) []string {
+	if p == "" {
+		return nil
+	}
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	return parts
+}
+
+// validate checks a decoded config against the schema and returns one
+// "config.<path>: <rule broken>" message per problem, most specific first.
+func (s *agentConfigSchema) validate(doc any) []string {
+	err := s.compiled.Validate(doc)
+	if err == nil {
+		return nil
+	}
+	var verr *jsonschema.ValidationError
+	if !errors.As(err, &verr) {
+		return []string{"config: " + err.Error()}
+	}
+	var msgs []string
+	for _, leaf := range relevantLeaves(verr) {
+		msgs = append(msgs, jsonPointerToPath("config", leaf.InstanceLocation)+": "+leaf.ErrorKind.LocalizedString(englishPrinter))
+	}
+	if len(msgs) == 0 {
+		msgs = append(msgs, "config: "+verr.Error())
+	}
+	return sortedUnique(msgs)
+}
+
+var englishPrinter = message.NewPrinter(language.English)
+
+// relevantLeaves flattens a validation error to its leaf causes. Under a
+// oneOf it drops the branches that fail on their discriminator (a "type" or
+// "channel" const), so an error in a static_prompt config is reported against
+// the static_prompt rules rather than against every other config type.
+func relevantLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(e.Causes) == 0 {
+		return []*jsonschema.ValidationError{e}
+	}
+	if _, isOneOf := e.ErrorKind.(*kind.OneOf); isOneOf {
+		var kept []*jsonschema.ValidationError
+		for _, branch := range e.Causes {
+			if failsOnDiscriminator(branch, len(e.InstanceLocation)) {
+				continue
+			}
+			kept = append(kept, relevantLeaves(branch)...)
+		}
+		if len(kept) > 0 {
+			return kept
+		}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range e.Causes {
+		out = append(out, relevantLeaves(c)...)
+	}
+	return out
+}
+
+// failsOnDiscriminator reports whether a oneOf branch was rejected because a
+// direct child property of the union's instance did not match a const.
+func failsOnDiscriminator(e *jsonschema.ValidationError, depth int) bool {
+	if _, isConst := e.ErrorKind.(*kind.Const); isConst && len(e.InstanceLocation) == depth+1 {
+		return true
+	}
+	for _, c := range e.Causes {
+		if failsOnDiscriminator(c, depth) {
+			return true
+		}
+	}
+	return false
+}

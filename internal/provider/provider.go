@@ -1,0 +1,272 @@
+// Package provider maps Terraform plans and state onto the Anyreach API client.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+)
+
+// Environment variables read when the matching provider argument is not set.
+const (
+	envToken   = "ANYREACH_TOKEN"
+	envOrg     = "ANYREACH_ORG"
+	envBaseURL = "ANYREACH_BASE_URL"
+
+	defaultBaseURL        = "https://api.anyreach.ai"
+	defaultMaxRetries     = 4
+	defaultRequestTimeout = 30 * time.Second
+)
+
+var _ provider.Provider = &AnyreachProvider{}
+
+// AnyreachProvider is the provider implementation.
+type AnyreachProvider struct {
+	// version is the provider's release version, "dev" for local builds and "test" in acceptance tests.
+	version string
+}
+
+// AnyreachProviderModel describes the provider block.
+type AnyreachProviderModel struct {
+	Token          types.String `tfsdk:"token"`
+	OrganizationID types.String `tfsdk:"organization_id"`
+	BaseURL        types.String `tfsdk:"base_url"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+	ValidateConfig types.Bool   `tfsdk:"validate_config"`
+}
+
+// providerData is what Configure hands to every resource and data source: one
+// client per provider process, so connections and the config schema are shared.
+type providerData struct {
+	client         *client.Client
+	validateConfig bool
+	// schemaKey identifies the API the config schema cache belongs to.
+	schemaKey string
+}
+
+// New returns the provider factory used by main and the acceptance tests.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &AnyreachProvider{version: version}
+	}
+}
+
+// Metadata sets the type-name prefix of every resource and data source.
+func (p *AnyreachProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "anyreach"
+	resp.Version = p.version
+}
+
+// Schema describes the provider block.
+func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		Description: "Manage Anyreach voice and chat agents, their versions, phone-number assignments and SIP endpoints.",
+		Attributes: map[string]schema.Attribute{
+			"token": schema.StringAttribute{
+				Description: "Anyreach API credential: an organization API key (`ak_<id>.<secret>`) or a personal access token (`pat_...`). " +
+					"May also be set with the `" + envToken + "` environment variable. Needs the `agents:manage` scope to change anything, " +
+					"`agents:read` to plan.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"organization_id": schema.StringAttribute{
+				Description: "Organization the requests act on, sent as `X-Anyreach-Org`. Required with a personal access token (`pat_...`), " +
+					"which is not bound to an organization; an `ak_` key already carries its organization. May also be set with `" + envOrg + "`.",
+				Optional: true,
+			},
+			"base_url": schema.StringAttribute{
+				Description: "Base URL of the Anyreach API. Defaults to `" + defaultBaseURL + "`; may also be set with `" + envBaseURL + "`. " +
+					"Plain `http://` is accepted only for loopback addresses (a local emulator), so the credential never crosses a network unencrypted.",
+				Optional: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				Description: fmt.Sprintf("How many times a request is retried after a rate limit (429), a transient server error (502, 503, 504) "+
+					"or a connection failure, with exponential backoff that honours `Retry-After`. Defaults to %d; 0 disables retries.", defaultMaxRetries),
+				Optional: true,
+			},
+			"request_timeout": schema.StringAttribute{
+				Description: "Timeout of one HTTP request attempt, as a Go duration such as `30s` or `1m`. Defaults to `30s`.",
+				Optional:    true,
+			},
+			"validate_config": schema.BoolAttribute{
+				Description: "Validate every `anyreach_agent_version` config against the AgentConfig JSON Schema served by the API, at plan time. " +
+					"Defaults to `true`. The schema is fetched once per provider run; if it cannot be fetched, plan warns and goes on.",
+				Optional: true,
+			},
+		},
+	}
+}
+
+// Configure builds the API client from the provider block and the environment.
+func (p *AnyreachProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg AnyreachProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// A value known only after apply (for example a token from another resource)
+	// cannot configure a client yet; the framework then plans without one.
+	for name, v := range map[string]interface{ IsUnknown() bool }{
+		"token": cfg.Token, "organization_id": cfg.OrganizationID, "base_url": cfg.BaseURL,
+		"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout, "validate_config": cfg.ValidateConfig,
+	} {
+		if v.IsUnknown() {
+			resp.Diagnostics.AddAttributeWarning(path.Root(name), "Provider configuration not yet known",
+				"The value of "+name+" is only known after apply, so the Anyreach provider cannot reach the API during this plan. "+
+					"Resources that need the API will be planned once the value is known.")
+			return
+		}
+	}
+
+	settings, diags := resolveSettings(cfg, os.Getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	c, err := client.New(client.Config{
+		BaseURL:        settings.baseURL,
+		Token:          settings.token,
+		OrganizationID: settings.org,
+		MaxRetries:     settings.maxRetries,
+		RequestTimeout: settings.requestTimeout,
+		UserAgent:      fmt.Sprintf("terraform-provider-anyreach/%s (+terraform %s)", p.version, req.TerraformVersion),
+		Logger:         newHTTPLogger(settings.token),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot configure the Anyreach client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": settings.baseURL, "organization_id": settings.org})
+
+	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+// providerSettings is the provider block after environment fallbacks and defaults.
+type providerSettings struct {
+	token, org, baseURL string
+	maxRetries          int
+	requestTimeout      time.Duration
+	validateConfig      bool
+}
+
+// resolveSettings applies environment fallbacks and defaults and checks every
+// value, reporting each mistake on the attribute that holds it.
+func resolveSettings(cfg AnyreachProviderModel, getenv func(string) string) (providerSettings, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	s := providerSettings{
+		token:          stringOr(cfg.Token, getenv(envToken)),
+		org:            stringOr(cfg.OrganizationID, getenv(envOrg)),
+		baseURL:        stringOr(cfg.BaseURL, getenv(envBaseURL)),
+		maxRetries:     defaultMaxRetries,
+		requestTimeout: defaultRequestTimeout,
+		validateConfig: true,
+	}
+	if s.baseURL == "" {
+		s.baseURL = defaultBaseURL
+	}
+
+	switch {
+	case s.token == "":
+		diags.AddAttributeError(path.Root("token"), "Missing Anyreach API token",
+			"Set the token argument in the provider block or the "+envToken+" environment variable to an Anyreach API key (ak_...) "+
+				"or a personal access token (pat_...).")
+	case strings.HasPrefix(s.token, "pat_") && s.org == "":
+		diags.AddAttributeError(path.Root("organization_id"), "Missing organization for a personal access token",
+			"A personal access token (pat_...) is not bound to an organization. Set organization_id in the provider block or the "+
+				envOrg+" environment variable, or use an organization API key (ak_...).")
+	}
+
+	if err := checkBaseURL(s.baseURL); err != nil {
+		diags.AddAttributeError(path.Root("base_url"), "Invalid Anyreach base URL", err.Error())
+	}
+
+	if !cfg.MaxRetries.IsNull() {
+		if n := cfg.MaxRetries.ValueInt64(); n < 0 || n > 20 {
+			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries", fmt.Sprintf("max_retries must be between 0 and 20, got %d.", n))
+		} else {
+			s.maxRetries = int(n)
+		}
+	}
+	if !cfg.RequestTimeout.IsNull() {
+		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
+		if err != nil || d <= 0 {
+			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
+				fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\" or \"2m\", got %q.", cfg.RequestTimeout.ValueString()))
+		} else {
+			s.requestTimeout = d
+		}
+	}
+	if !cfg.ValidateConfig.IsNull() {
+		s.validateConfig = cfg.ValidateConfig.ValueBool()
+	}
+	return s, diags
+}
+
+// checkBaseURL refuses anything but an absolute https URL, or http to a loopback
+// address, so the bearer credential is never sent in clear text over a network.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return fmt.Errorf("base_url must be an absolute URL such as %q, got %q", defaultBaseURL, raw)
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return fmt.Errorf("base_url %q uses plain http to a non-loopback host; use https (plain http is only accepted for localhost and 127.0.0.0/8 or ::1)", raw)
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func stringOr(v types.String, fallback string) string {
+	if v.IsNull() || v.IsUnknown() || v.ValueString() == "" {
+		return fallback
+	}
+	return v.ValueString()
+}
+
+// Resources lists the provider's resources.
+func (p *AnyreachProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		NewAgentResource,
+		NewAgentVersionResource,
+		NewPublishResource,
+		NewSIPDeploymentResource,
+	}
+}
+
+// DataSources lists the provider's data sources.
+func (p *AnyreachProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewAgentConfigSchemaDataSource,
+		NewAgentDataSource,
+		NewAgentVersionDataSource,
+		NewAgentsDataSource,
+		NewPhoneNumbersDataSource,
+	}
+}

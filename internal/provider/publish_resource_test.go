@@ -1,0 +1,308 @@
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
+)
+
+// testAccPublishConfig publishes version "v<which>" of two versions onto numbers.
+func testAccPublishConfig(e *testEmulator, which string, numbers []string, direction string) string {
+	quoted := make([]string, len(numbers))
+	for i, n := range numbers {
+		quoted[i] = fmt.Sprintf("%q", n)
+	}
+	return e.providerConfig() + fmt.Sprintf(`
+resource "anyreach_agent" "test" {
+  name = "Riverside Dental Scheduler"
+}
+
+resource "anyreach_agent_version" "v1" {
+  agent_id = anyreach_agent.test.id
+  config   = jsonencode({ type = "static_prompt", instructions = "Version one.", llm = { model = "gpt-4o" } })
+}
+
+resource "anyreach_agent_version" "v2" {
+  agent_id   = anyreach_agent.test.id
+  depends_on = [anyreach_agent_version.v1] # v1 is version 1, v2 version 2
+  config   = jsonencode({ type = "static_prompt", instructions = "Version two.", llm = { model = "gpt-4o" } })
+}
+
+resource "anyreach_publish" "test" {
+  agent_id      = anyreach_agent.test.id
+  version       = anyreach_agent_version.%s.version
+  phone_numbers = [%s]
+  direction     = %q
+}
+`, which, strings.Join(quoted, ", "), direction)
+}
+
+// slotsOf returns number -> [inbound, outbound] version IDs ("" when empty).
+func slotsOf(e *testEmulator) map[string][2]string {
+	out := map[string][2]string{}
+	for _, n := range e.Snapshot().PhoneNumbers {
+		var s [2]string
+		if n.InboundAgentVersionID != nil {
+			s[0] = *n.InboundAgentVersionID
+		}
+		if n.OutboundAgentVersionID != nil {
+			s[1] = *n.OutboundAgentVersionID
+		}
+		out[n.PhoneNumber] = s
+	}
+	return out
+}
+
+func versionIDOf(e *testEmulator, number int) string {
+	for _, a := range e.Snapshot().Agents {
+		for _, v := range a.Versions {
+			if v.Version == number {
+				return v.VersionID
+			}
+		}
+	}
+	return ""
+}
+
+func expectSlots(e *testEmulator, want map[string][2]string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		got := slotsOf(e)
+		for number, w := range want {
+			var resolved [2]string
+			for i, v := range w {
+				if v != "" {
+					n, err := strconv.Atoi(strings.TrimPrefix(v, "v"))
+					if err != nil {
+						return fmt.Errorf("bad version name %q in the test", v)
+					}
+					resolved[i] = versionIDOf(e, n)
+				}
+			}
+			if got[number] != resolved {
+				return fmt.Errorf("slots of %s = %v, want %v (%v)", number, got[number], resolved, w)
+			}
+		}
+		return nil
+	}
+}
+
+func TestAccPublishResource_promotion(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	const addr = "anyreach_publish.test"
+	a, b, c := "+15550100001", "+15550100002", "+15550100003"
+	var agentID string
+
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// Version 1 answers two numbers inbound; their outbound slots stay empty.
+			{
+				Config: testAccPublishConfig(emu, "v1", []string{a, b}, "inbound"),
+				Check:  expectSlots(emu, map[string][2]string{a: {"v1", ""}, b: {"v1", ""}, c: {"", ""}}),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("phone_numbers"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact(a), knownvalue.StringExact(b)})),
+					captureAttr("anyreach_agent.test", "id", &agentID),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			// Promotion to version 2 is in place and never unassigns a wanted number.
+			{
+				PreConfig: func() { emu.ResetRequests() },
+				Config:    testAccPublishConfig(emu, "v2", []string{a, c}, "inbound"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					expectSlots(emu, map[string][2]string{a: {"v2", ""}, b: {"", ""}, c: {"v2", ""}}),
+					func(*terraform.State) error {
+						for _, r := range emu.RequestLog() {
+							if !strings.HasSuffix(r.Route, "/publish") {
+								continue
+							}
+							var body struct {
+								Unassign []string `json:"unassign_phone_numbers"`
+							}
+							_ = json.Unmarshal([]byte(r.Body), &body)
+							for _, n := range body.Unassign {
+								if n == a || n == c {
+									return fmt.Errorf("a still-wanted number %s was unassigned: %s", n, r.Body)
+								}
+							}
+						}
+						return nil
+					},
+				),
+			},
+			// Outbound and both write the right slots.
+			{
+				Config: testAccPublishConfig(emu, "v2", []string{a}, "both"),
+				Check:  expectSlots(emu, map[string][2]string{a: {"v2", "v2"}, c: {"", ""}}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				Config: testAccPublishConfig(emu, "v2", []string{a}, "outbound"),
+				Check:  expectSlots(emu, map[string][2]string{a: {"", "v2"}}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			// Import reconstructs the numbers and the direction from the slots.
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return agentID + "/2", nil },
+			},
+			// A number reassigned in the dashboard is drift.
+			{
+				PreConfig: func() {
+					if err := emu.SetPhoneNumberSlots(a, nil, nil); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccPublishConfig(emu, "v2", []string{a}, "outbound"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: expectSlots(emu, map[string][2]string{a: {"", "v2"}}),
+			},
+			// Deleting the publication leaves alone a number that moved to another version.
+			{
+				PreConfig: func() {
+					v1 := versionIDOf(emu, 1)
+					if err := emu.PublishVersion(agentID, 1); err != nil {
+						t.Fatal(err)
+					}
+					if err := emu.SetPhoneNumberSlots(b, nil, &v1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: testAccPublishConfig(emu, "v2", []string{a, b}, "outbound"),
+				Check:  expectSlots(emu, map[string][2]string{a: {"", "v2"}, b: {"", "v2"}}),
+			},
+			{
+				PreConfig: func() {
+					v1 := versionIDOf(emu, 1)
+					if err := emu.SetPhoneNumberSlots(b, nil, &v1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: strings.Replace(testAccPublishConfig(emu, "v2", nil, "outbound"), `resource "anyreach_publish" "test"`, `resource "anyreach_publish" "unused"`, 1),
+				Check:  expectSlots(emu, map[string][2]string{a: {"", ""}, b: {"", "v1"}}),
+			},
+		},
+	})
+}
+
+func TestAccPublishResource_badInput(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      testAccPublishConfig(emu, "v1", []string{"555-0100"}, "inbound"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)phone_numbers.*must be a phone number in E.164\s+form`),
+			},
+			{
+				Config:      testAccPublishConfig(emu, "v1", []string{"+15550100001"}, "sideways"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)direction.*value must be one of`),
+			},
+			{
+				Config:      testAccPublishConfig(emu, "v1", []string{"+15559990000"}, "inbound"),
+				ExpectError: regexp.MustCompile(`(?s)\+15559990000.*phone-number directory`),
+			},
+		},
+	})
+}
+
+func TestAccSIPDeploymentResource(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	base := testAccPublishConfig(emu, "v1", nil, "inbound")
+	const addr = "anyreach_sip_deployment.test"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// Before anything is published the API refuses, and the message says what to do.
+			{
+				Config: emu.providerConfig() + `
+resource "anyreach_agent" "early" { name = "Unpublished" }
+resource "anyreach_sip_deployment" "early" { agent_id = anyreach_agent.early.id }
+`,
+				ExpectError: regexp.MustCompile(`(?s)no published version.*depends_on = \[anyreach_publish`),
+			},
+			{
+				Config: base + `
+resource "anyreach_sip_deployment" "test" {
+  agent_id   = anyreach_agent.test.id
+  depends_on = [anyreach_publish.test]
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sip_uri"), knownvalue.StringRegexp(regexp.MustCompile(`^sip:[0-9a-f-]+@`))),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccSIPDeploymentResource_undeployUnsupported(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{DisableSIPUndeploy: true})
+	cfg := testAccPublishConfig(emu, "v1", nil, "inbound") + `
+resource "anyreach_sip_deployment" "test" {
+  agent_id   = anyreach_agent.test.id
+  depends_on = [anyreach_publish.test]
+}
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			// Removing only the SIP resource must succeed (with a warning) although the service cannot undeploy.
+			{
+				Config: testAccPublishConfig(emu, "v1", nil, "inbound"),
+				Check: func(*terraform.State) error {
+					for _, a := range emu.Snapshot().Agents {
+						if a.SIPEndpoint == nil {
+							return fmt.Errorf("the endpoint should still exist in Anyreach")
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
