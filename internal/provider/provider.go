@@ -121,18 +121,24 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 		return
 	}
 
-	// A value known only after apply (for example a token from another resource)
-	// cannot configure a client yet; the framework then plans without one.
-	for name, v := range map[string]interface{ IsUnknown() bool }{
-		"token": cfg.Token, "organization_id": cfg.OrganizationID, "base_url": cfg.BaseURL,
-		"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout, "validate_config": cfg.ValidateConfig,
-	} {
-		if v.IsUnknown() {
-			resp.Diagnostics.AddAttributeWarning(path.Root(name), "Provider configuration not yet known",
-				"The value of "+name+" is only known after apply, so the Anyreach provider cannot reach the API during this plan. "+
-					"Resources that need the API will be planned once the value is known.")
-			return
+	// A value known only after apply (for example a token output by another
+	// resource) cannot configure a client. As the framework documents, each
+	// such attribute is an error that says how to resolve it.
+	unknown := map[string]bool{
+		"token": cfg.Token.IsUnknown(), "organization_id": cfg.OrganizationID.IsUnknown(), "base_url": cfg.BaseURL.IsUnknown(),
+		"max_retries": cfg.MaxRetries.IsUnknown(), "request_timeout": cfg.RequestTimeout.IsUnknown(),
+		"validate_config": cfg.ValidateConfig.IsUnknown(),
+	}
+	for _, name := range sortedKeys(unknown) {
+		if unknown[name] {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown Anyreach provider configuration value",
+				"The provider cannot create the Anyreach API client because "+name+" is only known after apply. "+
+					"Apply the resource it comes from first (terraform apply -target=...), set the value statically, "+
+					"or use the matching ANYREACH_* environment variable.")
 		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
 	settings, diags := resolveSettings(cfg, os.Getenv)

@@ -130,3 +130,31 @@ data "anyreach_phone_numbers" "all" {}
 func providerBlock(baseURL, token string) string {
 	return fmt.Sprintf("provider \"anyreach\" {\n  base_url = %q\n  token    = %q\n}\n", baseURL, token)
 }
+
+// TestAccProvider_unknownToken plans with a token that is only known after
+// apply: the diagnostic names the attribute and says how to resolve it.
+func TestAccProvider_unknownToken(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `
+resource "terraform_data" "token" {
+  input = "ak_dev.emulator"
+}
+
+provider "anyreach" {
+  base_url = "` + emu.URL + `"
+  token    = terraform_data.token.output
+}
+
+resource "anyreach_agent" "test" {
+  name = "Riverside Dental Scheduler"
+}
+`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)Unknown Anyreach provider configuration value.*token is only\s+known\s+after\s+apply`),
+		}},
+	})
+}
