@@ -160,7 +160,7 @@ func splitPointer(p string) []string {
 }
 
 // validate checks a decoded config against the schema and returns one
-// "config.<path>: <rule broken>" message per problem, most specific first.
+// "config.<path>: <rule broken>" message per problem.
 func (s *agentConfigSchema) validate(doc any) []string {
 	err := s.compiled.Validate(doc)
 	if err == nil {
@@ -170,55 +170,66 @@ func (s *agentConfigSchema) validate(doc any) []string {
 	if !errors.As(err, &verr) {
 		return []string{"config: " + err.Error()}
 	}
-	var msgs []string
-	for _, leaf := range relevantLeaves(verr) {
-		msgs = append(msgs, jsonPointerToPath("config", leaf.InstanceLocation)+": "+leaf.ErrorKind.LocalizedString(englishPrinter))
-	}
-	if len(msgs) == 0 {
-		msgs = append(msgs, "config: "+verr.Error())
-	}
-	return sortedUnique(msgs)
+	return sortedUnique(problems(verr))
 }
 
 var englishPrinter = message.NewPrinter(language.English)
 
-// relevantLeaves flattens a validation error to its leaf causes. Under a
-// oneOf it drops the branches that fail on their discriminator (a "type" or
-// "channel" const), so an error in a static_prompt config is reported against
-// the static_prompt rules rather than against every other config type.
-func relevantLeaves(e *jsonschema.ValidationError) []*jsonschema.ValidationError {
+// problems renders a validation error as messages about the user's config,
+// not about the schema's structure. Under a oneOf (a union such as the config
+// "type" or an email/sms channel) the branches that fail on their
+// discriminator are dropped, so an error inside a static_prompt config is
+// reported against the static_prompt rules only; a union that no branch
+// matches at all is reported as one message listing what each form needs.
+func problems(e *jsonschema.ValidationError) []string {
+	at := jsonPointerToPath("config", e.InstanceLocation)
 	if len(e.Causes) == 0 {
-		return []*jsonschema.ValidationError{e}
+		return []string{at + ": " + e.ErrorKind.LocalizedString(englishPrinter)}
 	}
-	if _, isOneOf := e.ErrorKind.(*kind.OneOf); isOneOf {
-		var kept []*jsonschema.ValidationError
-		for _, branch := range e.Causes {
-			if failsOnDiscriminator(branch, len(e.InstanceLocation)) {
-				continue
+	if _, isOneOf := e.ErrorKind.(*kind.OneOf); !isOneOf {
+		var out []string
+		for _, c := range e.Causes {
+			out = append(out, problems(c)...)
+		}
+		return out
+	}
+
+	var candidates []*jsonschema.ValidationError
+	var wanted []string
+	discriminator := ""
+	for _, branch := range e.Causes {
+		if leaf := discriminatorFailure(branch, len(e.InstanceLocation)); leaf != nil {
+			discriminator = jsonPointerToPath("config", leaf.InstanceLocation)
+			if c, ok := leaf.ErrorKind.(*kind.Const); ok {
+				wanted = append(wanted, fmt.Sprintf("%q", fmt.Sprint(c.Want)))
 			}
-			kept = append(kept, relevantLeaves(branch)...)
+			continue
 		}
-		if len(kept) > 0 {
-			return kept
-		}
+		candidates = append(candidates, branch)
 	}
-	var out []*jsonschema.ValidationError
-	for _, c := range e.Causes {
-		out = append(out, relevantLeaves(c)...)
+	switch {
+	case len(candidates) == 1:
+		return problems(candidates[0])
+	case len(candidates) == 0 && discriminator != "":
+		return []string{discriminator + ": must be one of " + strings.Join(wanted, ", ")}
 	}
-	return out
+	forms := make([]string, 0, len(candidates))
+	for i, branch := range candidates {
+		forms = append(forms, fmt.Sprintf("form %d: %s", i+1, strings.Join(sortedUnique(problems(branch)), "; ")))
+	}
+	return []string{at + ": must match exactly one of the allowed forms, and matches none (" + strings.Join(forms, " | ") + ")"}
 }
 
-// failsOnDiscriminator reports whether a oneOf branch was rejected because a
+// discriminatorFailure returns the error of a oneOf branch rejected because a
 // direct child property of the union's instance did not match a const.
-func failsOnDiscriminator(e *jsonschema.ValidationError, depth int) bool {
+func discriminatorFailure(e *jsonschema.ValidationError, depth int) *jsonschema.ValidationError {
 	if _, isConst := e.ErrorKind.(*kind.Const); isConst && len(e.InstanceLocation) == depth+1 {
-		return true
+		return e
 	}
 	for _, c := range e.Causes {
-		if failsOnDiscriminator(c, depth) {
-			return true
+		if leaf := discriminatorFailure(c, depth); leaf != nil {
+			return leaf
 		}
 	}
-	return false
+	return nil
 }
