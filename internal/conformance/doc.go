@@ -1,0 +1,11 @@
+// Package conformance holds the conformance tests of the Anyreach API
+// contract (shared/anyreach-api.md, sections 1 to 8). Every rule of the
+// contract is exercised through internal/client, the provider's typed
+// client, against internal/emulator, the in-memory API, each started behind
+// httptest.NewServer. A documented rule is named "[D] …" in its test case,
+// an assumed one "[A] …", so a failure says which promise broke; the two
+// packages share no code, so agreement here means the client and the
+// emulator read the contract the same way.
+//
+// The package contains tests only.
+package conformance
