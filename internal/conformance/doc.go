@@ -7,5 +7,11 @@
 // packages share no code, so agreement here means the client and the
 // emulator read the contract the same way.
 //
+// Endpoints the client does not call are out of its scope and not tested
+// here: registering a phone number and toggling outbound_shareable
+// (POST and PATCH /core/phone-numbers), and the agent-building workflows of
+// section 8 (create-from-website, create-demo). The emulator's own tests
+// cover them.
+//
 // The package contains tests only.
 package conformance

@@ -338,8 +338,4 @@ func TestPhoneNumbers(t *testing.T) {
 		_, err := e.c.GetPhoneNumber(t.Context(), "+15559999999")
 		wantAPIError(t, err, http.StatusNotFound, "+15559999999")
 	})
-
-	t.Run("[D] POST /core/phone-numbers and PATCH /core/phone-numbers/{phone_number}: not exposed by the client", func(t *testing.T) {
-		t.Skip("internal/client has no method to register a number or toggle outbound_shareable; not tested here (the emulator's own tests cover the endpoints)")
-	})
 }
