@@ -153,7 +153,8 @@ func TestRetriesTransientStatuses(t *testing.T) {
 		{"502 then success", []int{502, 200}, nil, 2},
 		{"504 twice then success", []int{504, 504, 200}, nil, 3},
 		{"429 with Retry-After 0", []int{429, 200}, http.Header{"Retry-After": {"0"}}, 2},
-		{"500 is not retried", []int{500, 200}, nil, 1},
+		{"500 is retried", []int{500, 200}, nil, 2},
+		{"500, 503, 502 then success", []int{500, 503, 502, 200}, nil, 4},
 		{"404 is not retried", []int{404, 200}, nil, 1},
 	}
 	for _, tt := range tests {

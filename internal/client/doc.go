@@ -10,9 +10,10 @@
 //
 // Every request carries the bearer credential, X-Anyreach-Org when an
 // organization is configured, Accept and User-Agent headers. Requests go
-// through go-retryablehttp: 429, 502, 503 and 504 responses and connection
-// errors are retried with exponential backoff and full jitter, honouring a
-// Retry-After header (seconds or HTTP date, capped at one minute). Each
+// through go-retryablehttp: 429, 500, 502, 503 and 504 responses and
+// connection errors are retried with exponential backoff and full jitter,
+// honouring a Retry-After header (seconds or HTTP date, capped at one
+// minute). Each
 // attempt has its own timeout (Config.RequestTimeout); cancelling the
 // caller's context stops a request, and any wait between attempts, at once.
 //
@@ -29,11 +30,18 @@
 //
 // Retrying is only safe when repeating a request cannot change the outcome.
 // Reads, updates (PUT), deletes, publishing, SIP deployment and starting
-// instruction generation all qualify, so they are retried freely. The two
-// creates, POST /core/agents and POST /core/agents/{id}/versions, do not: if
-// the server applied a create and the response was lost, sending it again
-// leaves two agents or two versions behind, and with Terraform the first one
-// becomes an untracked orphan.
+// instruction generation all qualify, so they are retried freely on every
+// transient answer, a 500 included: sending an idempotent request again
+// cannot leave behind anything the first attempt did not. One consequence
+// is for the caller to handle: a DELETE that was applied but whose response
+// was lost is answered 404 when it is sent again, so deleting code treats
+// IsNotFound as done (and UndeploySIP's callers check whether the endpoint
+// is gone before concluding the service cannot undeploy).
+//
+// The two creates, POST /core/agents and POST /core/agents/{id}/versions,
+// do not qualify: if the server applied a create and the response was lost,
+// sending it again leaves two agents or two versions behind, and with
+// Terraform the first one becomes an untracked orphan.
 //
 // So each create runs under its own retry policy. A failure that proves the
 // server did not act is retried as usual: 429 and 503 (refused before doing
@@ -46,7 +54,7 @@
 // no attempt is left), the client calls a recovery hook that looks for what
 // the lost request may have created. When it finds it, that object is the
 // result of the create and nothing is sent again; when it does not, the
-// request is retried (a 500 is not retried, as for every other request).
+// request is retried.
 //
 //   - CreateAgent adds a marker to the agent's metadata under
 //     RequestTokenMetadataKey, a random 128-bit value chosen once per call and

@@ -143,13 +143,7 @@ func newAPIError(method, path string, status int, body []byte, secret string) *A
 	}
 	if fields, ok := decodeFieldErrors(detail); ok {
 		for i := range fields {
-			f := &fields[i]
-			f.Msg, f.Type = mask(f.Msg, secret), mask(f.Type, secret)
-			for j, part := range f.Loc {
-				if s, ok := part.(string); ok {
-					f.Loc[j] = mask(s, secret)
-				}
-			}
+			maskFieldError(&fields[i], secret)
 		}
 		e.Fields = fields
 		e.Detail = mask(renderFields(fields), secret)
@@ -184,6 +178,35 @@ func decodeFieldErrors(detail json.RawMessage) ([]FieldError, bool) {
 		fields = append(fields, f)
 	}
 	return fields, true
+}
+
+// maskFieldError masks secret out of every part of f that is ever shown.
+// Each part is masked on its own, then the rendering as a whole, since a
+// server could echo the secret split across loc entries ("ak_x", "secret"
+// renders as "ak_x.secret"). A loc entry that is neither a string nor a
+// number becomes its compact JSON text, so it can be masked too.
+func maskFieldError(f *FieldError, secret string) {
+	f.Msg, f.Type = mask(f.Msg, secret), mask(f.Type, secret)
+	for j, part := range f.Loc {
+		if _, isIndex := locIndex(part); isIndex {
+			continue
+		}
+		s, ok := part.(string)
+		if !ok {
+			b, _ := json.Marshal(part) // a decoded JSON value always encodes
+			s = string(b)
+		}
+		f.Loc[j] = mask(s, secret)
+	}
+	if secret == "" {
+		return
+	}
+	if p := f.Path(); strings.Contains(p, secret) {
+		f.Loc = []any{mask(p, secret)}
+	}
+	if s := f.String(); strings.Contains(s, secret) {
+		f.Loc, f.Msg = nil, mask(s, secret)
+	}
 }
 
 // compactJSON renders valid JSON on one line.

@@ -169,3 +169,46 @@ func TestStatusErrorsFromServer(t *testing.T) {
 		t.Error("IsNotFound must see through wrapping")
 	}
 }
+
+// FuzzNewAPIError feeds arbitrary error bodies to the decoder: it never
+// panics, the error always says something, and the credential, which a
+// server may echo back anywhere in a body, never appears in any text the
+// error exposes (Error, Detail, each field error's rendering).
+func FuzzNewAPIError(f *testing.F) {
+	for _, seed := range []struct {
+		status int
+		body   string
+	}{
+		{404, `{"detail":"Agent not found"}`},
+		{422, `{"detail":[{"loc":["body","config","voice","speed"],"msg":"Input should be less than or equal to 2","type":"less_than_equal"}]}`},
+		{422, `{"detail":[{"loc":["body","` + testToken + `"],"msg":"bad ` + testToken + `","type":"` + testToken + `"}]}`},
+		{422, `{"detail":[{"loc":["ak_leakcheck","S3CRET-d0-not-print-8c1f"],"msg":"split across loc entries"}]}`},
+		{422, `{"detail":[{"loc":[{"token":"` + testToken + `"}],"msg":"object in loc"}]}`},
+		{401, `{"detail":"invalid credential ` + testToken + `"}`},
+		{403, `<html>Authorization: Bearer ` + testToken + `</html>`},
+		{500, `{"detail":{"echo":"` + testToken + `"}}`},
+		{502, `{"error":"` + testToken + `"}`},
+		{400, `"` + testToken + `"`},
+		{409, ``},
+		{418, `{"detail":[]}`},
+		{429, `{"detail":null}`},
+		{503, "\xff\xfe" + testToken},
+	} {
+		f.Add(seed.status, []byte(seed.body))
+	}
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := newAPIError(http.MethodGet, "/core/agents/a", status, body, testToken)
+		texts := []string{e.Error(), e.Detail}
+		for _, fe := range e.Fields {
+			texts = append(texts, fe.String(), fe.Path(), fe.Msg, fe.Type)
+		}
+		if strings.TrimSpace(texts[0]) == "" {
+			t.Fatalf("empty Error() for status %d body %q", status, body)
+		}
+		for _, s := range texts {
+			if strings.Contains(s, testToken) {
+				t.Fatalf("token leaked into %q (status %d, body %q)", s, status, body)
+			}
+		}
+	})
+}

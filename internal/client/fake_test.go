@@ -24,12 +24,13 @@ type fakeAPI struct {
 	log      []string // "METHOD /path?query" of every request
 
 	// Faults, each consumed by one create (agent or version).
-	applyThenDrop   int // apply the create, then drop the connection
-	applyThen500    int // apply the create, then answer 500
-	applyTruncate   int // apply the create, then cut the 201 body short
-	dropWithout     int // drop the connection without applying
-	badGatewayFirst int // answer 502 without applying
-	unavailable     int // answer 503 without applying
+	applyThenDrop    int // apply the create, then drop the connection
+	applyThen500     int // apply the create, then answer 500
+	applyTruncate    int // apply the create, then cut the 201 body short
+	dropWithout      int // drop the connection without applying
+	badGatewayFirst  int // answer 502 without applying
+	serverErrorFirst int // answer 500 without applying
+	unavailable      int // answer 503 without applying
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
@@ -69,6 +70,9 @@ func (f *fakeAPI) fault() string {
 	case f.badGatewayFirst > 0:
 		f.badGatewayFirst--
 		return "502"
+	case f.serverErrorFirst > 0:
+		f.serverErrorFirst--
+		return "500"
 	case f.dropWithout > 0:
 		f.dropWithout--
 		return "drop-without"
@@ -120,6 +124,8 @@ func (f *fakeAPI) respond(w http.ResponseWriter, fault string, apply func() any)
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(http.StatusBadGateway)
 		_, _ = w.Write([]byte("<html><body><h1>502 Bad Gateway</h1></body></html>"))
+	case "500":
+		writeDetail(w, http.StatusInternalServerError, "Internal Server Error")
 	case "drop-without":
 		dropConnection(f.t, w)
 	case "apply-drop":

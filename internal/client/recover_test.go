@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 )
@@ -26,6 +27,8 @@ func TestCreateAgentRecovery(t *testing.T) {
 		{"applied then 201 body cut short", 3, func(f *fakeAPI) { f.applyTruncate = 1 }, 1, 1},
 		{"dropped before applying: recovery finds nothing, retried", 3, func(f *fakeAPI) { f.dropWithout = 1 }, 2, 1},
 		{"502 without applying: recovery finds nothing, retried", 3, func(f *fakeAPI) { f.badGatewayFirst = 1 }, 2, 1},
+		{"500 without applying: recovery finds nothing, retried", 3, func(f *fakeAPI) { f.serverErrorFirst = 1 }, 2, 1},
+		{"applied then 500 on the last attempt", -1, func(f *fakeAPI) { f.applyThen500 = 1 }, 1, 1},
 		{"503 is retried without recovery", 3, func(f *fakeAPI) { f.unavailable = 2 }, 3, 0},
 		{"happy path makes one request", 3, func(f *fakeAPI) {}, 1, 0},
 	}
@@ -110,18 +113,34 @@ func TestCreateAgentRecoveryIgnoresOtherAgents(t *testing.T) {
 	}
 }
 
-func TestCreateAgent500WithoutApplyIsNotRetried(t *testing.T) {
+func TestCreateAgent500IsRetriedOnlyAfterRecoveryFindsNothing(t *testing.T) {
+	// A server that fails every create with 500 without applying it: each
+	// retry is preceded by a recovery listing, and the last 500 is reported.
+	var posts, lists int
+	var mu sync.Mutex
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
 		if r.Method == http.MethodGet {
+			lists++
 			writeJSON(w, 200, map[string]any{"data": []any{}})
 			return
 		}
+		posts++
+		if lists != posts-1 {
+			t.Errorf("POST %d sent after %d recovery listings, want %d", posts, lists, posts-1)
+		}
 		writeDetail(w, 500, "boom")
 	})
-	c := newTestClient(t, srv.URL)
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 2 })
 	_, err := c.CreateAgent(t.Context(), AgentCreate{Name: "n"})
 	if StatusCode(err) != 500 {
 		t.Fatalf("err = %v, want the 500", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if posts != 3 || lists != 3 {
+		t.Errorf("%d POSTs and %d recovery listings, want 3 and 3 (one listing before each retry and one before giving up)", posts, lists)
 	}
 }
 
@@ -158,6 +177,7 @@ func TestCreateVersionRecovery(t *testing.T) {
 		{"config, applied then 500", VersionCreate{Config: sent}, func(f *fakeAPI) { f.applyThen500 = 1 }, 2, 2, 1},
 		{"config, applied then 201 body cut short", VersionCreate{Config: sent}, func(f *fakeAPI) { f.applyTruncate = 1 }, 2, 2, 1},
 		{"config, 503 then 502 then success", VersionCreate{Config: sent}, func(f *fakeAPI) { f.unavailable = 1; f.badGatewayFirst = 1 }, 2, 2, 3},
+		{"config, 500 without applying then success", VersionCreate{Config: sent}, func(f *fakeAPI) { f.serverErrorFirst = 1 }, 2, 2, 2},
 		{"config, dropped without applying", VersionCreate{Config: sent}, func(f *fakeAPI) { f.dropWithout = 1 }, 2, 2, 2},
 		{"base_version, applied then dropped", VersionCreate{BaseVersion: ptr(1)}, func(f *fakeAPI) { f.applyThenDrop = 1 }, 2, 2, 1},
 	}
@@ -262,7 +282,7 @@ func TestClassify(t *testing.T) {
 		{"read 200", false, 200, nil, false, false},
 		{"read 404", false, 404, nil, false, false},
 		{"read 429", false, 429, nil, true, false},
-		{"read 500", false, 500, nil, false, false},
+		{"read 500", false, 500, nil, true, false},
 		{"read 502", false, 502, nil, true, false},
 		{"read 503", false, 503, nil, true, false},
 		{"read 504", false, 504, nil, true, false},
@@ -273,7 +293,7 @@ func TestClassify(t *testing.T) {
 		{"create 422", true, 422, nil, false, false},
 		{"create 429", true, 429, nil, true, false},
 		{"create 503", true, 503, nil, true, false},
-		{"create 500", true, 500, nil, false, true},
+		{"create 500", true, 500, nil, true, true},
 		{"create 502", true, 502, nil, true, true},
 		{"create 504", true, 504, nil, true, true},
 		{"create refused", true, 0, &url.Error{Op: "Post", URL: "u", Err: refused}, true, false},

@@ -125,12 +125,12 @@ func classify(create bool, resp *http.Response, err error) (retry, ambiguous boo
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		// Refused before doing any work: safe to send again, even a create.
 		return true, false
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
-		// A proxy lost the upstream's answer; the upstream may have acted.
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		// The server (or the upstream behind a proxy) failed while it may
+		// have been acting. Repeating an idempotent request cannot make
+		// things worse; a create is only sent again after recovery found
+		// nothing (see PrepareRetry).
 		return true, create
-	case http.StatusInternalServerError:
-		// Not transient, so not retried, but a create may still have happened.
-		return false, create
 	}
 	return false, false
 }

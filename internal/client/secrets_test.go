@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -181,5 +183,48 @@ func TestPrintingConfigOrClientHidesToken(t *testing.T) {
 		if strings.Contains(s, "S3CRET") {
 			t.Errorf("token printed: %s", s)
 		}
+	}
+}
+
+// TestTLSVerificationIsNeverDisabled checks that the default transport keeps
+// certificate verification on, and that a server whose certificate is not
+// trusted is refused at once: the credential is never sent to it, and
+// retrying cannot make the certificate trusted.
+func TestTLSVerificationIsNeverDisabled(t *testing.T) {
+	c, err := New(Config{Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, ok := c.httpClient.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("default transport is %T", c.httpClient.Transport)
+	}
+	if tr.TLSClientConfig != nil && tr.TLSClientConfig.InsecureSkipVerify {
+		t.Fatal("the default transport skips TLS verification")
+	}
+	if cfg := newTransport().TLSClientConfig; cfg != nil && cfg.InsecureSkipVerify {
+		t.Fatal("newTransport skips TLS verification")
+	}
+
+	var hits, withToken atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		if strings.Contains(r.Header.Get("Authorization"), testToken) {
+			withToken.Add(1)
+		}
+		writeJSON(w, 200, map[string]any{"agent_id": "a"})
+	}))
+	t.Cleanup(srv.Close)
+	c = newTestClient(t, srv.URL)
+	_, err = c.GetAgent(t.Context(), "a")
+	if err == nil {
+		t.Fatal("a server with an untrusted certificate was accepted")
+	}
+	mustContain(t, err.Error(), "certificate")
+	if strings.Contains(err.Error(), "attempts") {
+		t.Errorf("an untrusted certificate was retried: %v", err)
+	}
+	if withToken.Load() != 0 || hits.Load() != 0 {
+		t.Errorf("the server saw %d requests (%d with the token)", hits.Load(), withToken.Load())
 	}
 }

@@ -157,3 +157,24 @@ func TestWaitForInstructionsBacksOff(t *testing.T) {
 		}
 	}
 }
+
+func TestWaitForInstructionsCancelled(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"version": 3, "instructions_status": "generating"})
+	})
+	c := newTestClient(t, srv.URL)
+	c.pollMin, c.pollMax = time.Second, time.Second // the cancel lands during a wait between polls
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.WaitForInstructions(ctx, "agent-4", 3)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want Canceled", err)
+	}
+	if got, want := err.Error(), "waiting for instruction generation of agent agent-4 version 3: context canceled"; got != want {
+		t.Errorf("err = %q, want %q", got, want)
+	}
+	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
+		t.Errorf("cancellation took %v to stop the wait", elapsed)
+	}
+}

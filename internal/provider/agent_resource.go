@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -216,24 +217,54 @@ const agentImportNamePrefix = "name="
 // ImportState accepts the agent ID, or name=<agent name> for an agent whose ID
 // is not at hand (for example one built in the dashboard).
 func (r *AgentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id := req.ID
-	if name, ok := strings.CutPrefix(req.ID, agentImportNamePrefix); ok {
+	id, byName, err := parseAgentImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	if byName {
 		if r.data == nil {
 			resp.Diagnostics.AddError("Provider not configured", "Importing by name needs a configured provider.")
 			return
 		}
-		found, diags := findAgentByName(ctx, r.data.client, name)
+		found, diags := findAgentByName(ctx, r.data.client, id)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 		id = found.ID
-	} else if strings.TrimSpace(id) == "" {
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("Unexpected format of ID (%q), expected AGENT_ID or name=AGENT_NAME.", req.ID))
-		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// parseAgentImportID reads an anyreach_agent import ID: an agent ID, or
+// name=<agent name>, in which case byName is true and value is the name.
+func parseAgentImportID(id string) (value string, byName bool, err error) {
+	if name, ok := strings.CutPrefix(id, agentImportNamePrefix); ok {
+		if name == "" {
+			return "", false, fmt.Errorf("unexpected format of ID (%q), expected AGENT_ID or name=AGENT_NAME: the name after name= is empty", id)
+		}
+		return name, true, nil
+	}
+	if err := checkAgentIDImport(id, "AGENT_ID or name=AGENT_NAME"); err != nil {
+		return "", false, err
+	}
+	return id, false, nil
+}
+
+// checkAgentIDImport checks an import ID that must be an agent ID; expected
+// names the accepted forms in the error.
+func checkAgentIDImport(id, expected string) error {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return fmt.Errorf("unexpected format of ID (%q), expected %s: the ID is empty", id, expected)
+	case strings.IndexFunc(id, unicode.IsSpace) >= 0:
+		return fmt.Errorf("unexpected format of ID (%q), expected %s: an agent ID has no spaces", id, expected)
+	case strings.Contains(id, "/"):
+		return fmt.Errorf("unexpected format of ID (%q), expected %s: AGENT_ID/VERSION is the import ID of "+
+			"anyreach_agent_version and anyreach_publish, not of this resource", id, expected)
+	}
+	return nil
 }
 
 // findAgentByName resolves an exact agent name, refusing a name that matches

@@ -163,30 +163,3 @@ func TestAccAgentResource_importBlockGeneratesConfig(t *testing.T) {
 		},
 	})
 }
-
-func TestAccAgentResource_importByNameErrors(t *testing.T) {
-	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	twoAgents := emu.providerConfig() + `
-resource "anyreach_agent" "a" { name = "Twin" }
-resource "anyreach_agent" "b" { name = "Twin" }
-`
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: twoAgents},
-			{
-				ResourceName:  "anyreach_agent.a",
-				ImportState:   true,
-				ImportStateId: "name=Twin",
-				ExpectError:   regexp.MustCompile(`(?s)2 agents are named "Twin".*Use\s+the\s+ID\s+of\s+one\s+of\s+them`),
-			},
-			{
-				ResourceName:  "anyreach_agent.a",
-				ImportState:   true,
-				ImportStateId: "name=Nobody",
-				ExpectError:   regexp.MustCompile(`No agent is named "Nobody"`),
-			},
-		},
-	})
-}

@@ -12,7 +12,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -190,8 +189,43 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 
 // ConfigValidators requires exactly one of config and base_version.
 func (r *AgentVersionResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
-	return []resource.ConfigValidator{
-		resourcevalidator.ExactlyOneOf(path.MatchRoot("config"), path.MatchRoot("base_version")),
+	return []resource.ConfigValidator{versionSourceValidator{}}
+}
+
+// versionSourceValidator requires exactly one of config and base_version, and
+// says what each of them does, which the generic validators cannot.
+type versionSourceValidator struct{}
+
+var _ resource.ConfigValidator = versionSourceValidator{}
+
+// Description says what the validator checks.
+func (versionSourceValidator) Description(context.Context) string {
+	return "exactly one of config and base_version must be set"
+}
+
+// MarkdownDescription says what the validator checks.
+func (v versionSourceValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+// ValidateResource reports both (on base_version) or neither (on the resource).
+func (versionSourceValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var config jsontypes.Normalized
+	var base types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("config"), &config)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("base_version"), &base)...)
+	if resp.Diagnostics.HasError() || config.IsUnknown() || base.IsUnknown() {
+		return
+	}
+	switch {
+	case !config.IsNull() && !base.IsNull():
+		resp.Diagnostics.AddAttributeError(path.Root("base_version"), "Both config and base_version are set",
+			"A version is created either from config or as a copy of the version numbered base_version, not both. "+
+				"Remove base_version to create the version from config, or remove config to copy base_version.")
+	case config.IsNull() && base.IsNull():
+		resp.Diagnostics.AddError("Neither config nor base_version is set",
+			"Set config to the AgentConfig as JSON (for example config = jsonencode({...}) or file(\"agent.json\")), "+
+				"or base_version to the number of an existing version of the same agent to copy.")
 	}
 }
 
@@ -200,10 +234,26 @@ func (r *AgentVersionResource) Configure(_ context.Context, req resource.Configu
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan validates the planned config against the API's AgentConfig
-// schema, so a bad config fails the plan before anything is created.
+// ModifyPlan plans a new version where a change of generate_instructions
+// cannot be made to a published version, and validates the planned config
+// against the API's AgentConfig schema, so a bad config fails the plan before
+// anything is created.
 func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || !r.data.validateConfig {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	if !req.State.Raw.IsNull() {
+		var plan, state AgentVersionResourceModel
+		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		if state.Published.ValueBool() && generationChangeNeedsWrite(plan, state) {
+			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("generate_instructions"))
+		}
+	}
+	if r.data == nil || !r.data.validateConfig {
 		return
 	}
 	var config jsontypes.Normalized
@@ -265,7 +315,7 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	if plan.GenerateInstructions.ValueBool() && !plan.InstructionBuilderInputs.IsNull() {
 		timeout, diags := plan.Timeouts.Create(ctx, defaultGenerationTimeout)
 		resp.Diagnostics.Append(diags...)
-		v, diags = r.generate(ctx, agentID, v.Version, timeout)
+		v, diags = r.generate(ctx, agentID, v.Version, "create", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
 			resp.Diagnostics.Append(versionFromAPI(v, &plan, plan.Config.ValueString())...)
@@ -308,7 +358,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 
 	in := client.VersionUpdate{}
-	if !plan.Config.IsUnknown() && !plan.Config.IsNull() && !plan.Config.Equal(state.Config) {
+	if !plan.Config.IsUnknown() && !plan.Config.IsNull() && (!plan.Config.Equal(state.Config) || takesOverInstructions(plan, state)) {
 		in.Config = json.RawMessage(plan.Config.ValueString())
 	}
 	inputsChanged := !plan.InstructionBuilderInputs.Equal(state.InstructionBuilderInputs)
@@ -339,13 +389,55 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	if generateNow {
 		timeout, diags := plan.Timeouts.Update(ctx, defaultGenerationTimeout)
 		resp.Diagnostics.Append(diags...)
-		v, diags = r.generate(ctx, agentID, number, timeout)
+		v, diags = r.generate(ctx, agentID, number, "update", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
 			resp.Diagnostics.Append(versionFromAPI(v, &plan, plan.Config.ValueString())...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		}
 	}
+}
+
+// generationChangeNeedsWrite reports a change of generate_instructions that
+// has to write to the version: turning it on (with inputs) generates, and
+// turning it off hands config's instructions back to the user, which writes
+// them when they differ from what the builder generated. Neither can be done
+// to a published version, so ModifyPlan then plans a new one.
+func generationChangeNeedsWrite(plan, state AgentVersionResourceModel) bool {
+	if plan.GenerateInstructions.IsUnknown() {
+		return false
+	}
+	was, is := state.GenerateInstructions.ValueBool(), plan.GenerateInstructions.ValueBool()
+	switch {
+	case !was && is:
+		return !plan.InstructionBuilderInputs.IsNull()
+	case was && !is:
+		return takesOverInstructions(plan, state)
+	}
+	return false
+}
+
+// takesOverInstructions reports that generate_instructions is being turned
+// off while config's instructions differ from the generated ones the version
+// holds: from now on config owns them, so they must be written. While
+// generation was on they were not compared, so config itself looks unchanged.
+func takesOverInstructions(plan, state AgentVersionResourceModel) bool {
+	if !state.GenerateInstructions.ValueBool() || plan.GenerateInstructions.IsUnknown() || plan.GenerateInstructions.ValueBool() ||
+		plan.Config.IsUnknown() || plan.Config.IsNull() {
+		return false
+	}
+	wanted, err := decodeJSON(plan.Config.ValueString())
+	if err != nil {
+		return false
+	}
+	stored, err := decodeJSON(state.EffectiveConfig.ValueString())
+	if err != nil {
+		return true
+	}
+	w, _ := wanted.(map[string]any)
+	s, _ := stored.(map[string]any)
+	want, written := w["instructions"]
+	return written && !jsonEqual(want, s["instructions"])
 }
 
 // Delete only forgets the version: the API has no way to delete one.
@@ -384,8 +476,9 @@ func parseVersionImportID(id string) (string, int, error) {
 	return agentID, n, nil
 }
 
-// generate starts instruction generation and waits for it within timeout.
-func (r *AgentVersionResource) generate(ctx context.Context, agentID string, number int, timeout time.Duration) (*client.Version, diag.Diagnostics) {
+// generate starts instruction generation and waits for it within timeout,
+// the resource's op ("create" or "update") timeout.
+func (r *AgentVersionResource) generate(ctx context.Context, agentID string, number int, op string, timeout time.Duration) (*client.Version, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
@@ -396,8 +489,12 @@ func (r *AgentVersionResource) generate(ctx context.Context, agentID string, num
 	}
 	v, err := r.data.client.WaitForInstructions(ctx, agentID, number)
 	if err != nil {
-		diags.AddError("Instruction generation did not finish",
-			apiErrorDetail(fmt.Sprintf("Waiting for instruction generation of version %d of agent %s (timeout %s)", number, agentID, timeout), err))
+		detail := generationWaitDetail(fmt.Sprintf("instruction generation of version %d of agent %s", number, agentID), op, timeout, err)
+		if op == "create" {
+			detail += fmt.Sprintf("\n\nVersion %d itself was created and is kept in state, marked tainted: the next apply replaces it with a "+
+				"new version and generates again (versions cannot be deleted, so version %d stays in the agent's history).", number, number)
+		}
+		diags.AddError("Instruction generation did not finish", detail)
 		return v, diags
 	}
 	if v.InstructionsStatus == client.InstructionsFailed {

@@ -181,49 +181,6 @@ resource "anyreach_agent_version" "copy" {
 	})
 }
 
-func TestAccAgentVersionResource_invalidConfigFailsAtPlan(t *testing.T) {
-	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	cases := []struct {
-		name, config string
-		want         *regexp.Regexp
-	}{
-		{"out of range", `{ type = "static_prompt", instructions = "x", llm = { model = "gpt-4o" }, voice = { speed = 7 } }`,
-			regexp.MustCompile(`config\.voice\.speed`)},
-		{"unknown enum value", `{ type = "static_prompt", instructions = "x", llm = { model = "gpt-4o" }, voice = { provider = "nope" } }`,
-			regexp.MustCompile(`config\.voice\.provider`)},
-		{"wrong type", `{ type = "static_prompt", instructions = "x", llm = { model = "gpt-4o" }, max_tool_steps = "ten" }`,
-			regexp.MustCompile(`config\.max_tool_steps`)},
-		{"missing required field", `{ type = "static_prompt", instructions = "x" }`,
-			regexp.MustCompile(`(?s)Invalid agent config.*llm`)},
-		{"workflow_id and definition together", `{ type = "static_prompt", instructions = "x", llm = { model = "gpt-4o" },
-			post_conversation_workflow = { workflow_id = "wf", workflow_version = 1, definition = {} } }`,
-			regexp.MustCompile(`config\.post_conversation_workflow`)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			resource.Test(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config: emu.providerConfig() + `
-resource "anyreach_agent" "test" { name = "` + tc.name + `" }
-resource "anyreach_agent_version" "test" {
-  agent_id = anyreach_agent.test.id
-  config   = jsonencode(` + tc.config + `)
-}`,
-					PlanOnly:    true,
-					ExpectError: tc.want,
-				}},
-			})
-		})
-	}
-	// Plan-time failures create nothing.
-	if n := len(emu.Snapshot().Agents); n != 0 {
-		t.Fatalf("a failed plan created %d agents", n)
-	}
-}
-
 func TestAccAgentVersionResource_generation(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{GenerationDelay: 300 * time.Millisecond})
@@ -269,6 +226,92 @@ func TestAccAgentVersionResource_generation(t *testing.T) {
 				PreConfig:   func() { emu.SetGenerationFailure("industry \"dental\" needs a practice name") },
 				Config:      testAccVersionConfig(emu, "gpt-4o", inputs("Book implants")),
 				ExpectError: regexp.MustCompile(`(?s)Instruction generation failed.*needs a practice name`),
+			},
+		},
+	})
+}
+
+// TestAccAgentVersionResource_generationTurnedOnAndOff switches
+// generate_instructions both ways: turned off, config's instructions take over
+// (written to a draft in place); turned on for a published version, a new
+// version is generated, since a published one cannot change.
+func TestAccAgentVersionResource_generationTurnedOnAndOff(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	const addr = "anyreach_agent_version.test"
+	cfg := func(generate bool) string {
+		return testAccVersionConfig(emu, "gpt-4o", fmt.Sprintf(`
+  instruction_builder_inputs = jsonencode({ industry = "dental", purpose = "Book cleanings" })
+  generate_instructions      = %t
+`, generate))
+	}
+	instructions := func(version int, want string) func(*terraform.State) error {
+		return func(*terraform.State) error {
+			for _, a := range emu.Snapshot().Agents {
+				for _, v := range a.Versions {
+					if v.Version == version {
+						if got := fmt.Sprint(v.Config["instructions"]); !strings.Contains(got, want) {
+							return fmt.Errorf("version %d instructions = %q, want them to contain %q", version, got, want)
+						}
+						return nil
+					}
+				}
+			}
+			return fmt.Errorf("no version %d", version)
+		}
+	}
+	var agentID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            cfg(true),
+				Check:             instructions(1, "purpose: Book cleanings"),
+				ConfigStateChecks: []statecheck.StateCheck{captureAttr("anyreach_agent.test", "id", &agentID)},
+			},
+			// Off: the draft takes config's instructions, in place and in one apply.
+			{
+				Config: cfg(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: instructions(1, "You book dental appointments for Riverside Dental."),
+			},
+			// On again, for a version published meanwhile: a new version is generated.
+			{
+				PreConfig: func() {
+					if err := emu.PublishVersion(agentID, 1); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("instructions_status"), knownvalue.StringExact("completed")),
+				},
+				Check: instructions(2, "purpose: Book cleanings"),
+			},
+			// Off for a published version whose generated instructions differ from config's: a new version too.
+			{
+				PreConfig: func() {
+					if err := emu.PublishVersion(agentID, 2); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(3)),
+				},
+				Check: instructions(3, "You book dental appointments for Riverside Dental."),
 			},
 		},
 	})

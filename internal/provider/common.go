@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -70,6 +71,9 @@ func apiErrorDetail(action string, err error) string {
 	case client.IsUnauthorized(err):
 		b.WriteString("\n\nThe API rejected the credential. Check the provider's token (or ANYREACH_TOKEN); " +
 			"a personal access token (pat_...) also needs organization_id (or ANYREACH_ORG).")
+	case client.IsForbidden(err) && strings.Contains(strings.ToLower(err.Error()), "organization"):
+		b.WriteString("\n\nThe credential has no access to the organization the request named. Check organization_id " +
+			"(or ANYREACH_ORG): a personal access token (pat_...) can only act on organizations its user belongs to.")
 	case client.IsForbidden(err):
 		b.WriteString("\n\nThe credential lacks a scope this action needs: reading needs agents:read, " +
 			"creating, changing, publishing and deploying need agents:manage. Use a key with agents:manage.")
@@ -79,4 +83,19 @@ func apiErrorDetail(action string, err error) string {
 		b.WriteString("\n\nThe operation ran out of time; raise the resource's timeouts or the provider's request_timeout.")
 	}
 	return b.String()
+}
+
+// generationWaitDetail explains a wait for instruction generation that ended
+// before generation did: what was awaited, for how long, and what to do.
+// op is the timeouts block entry ("create" or "update") that bounded it.
+func generationWaitDetail(what, op string, timeout time.Duration, err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Sprintf("Gave up waiting for %s after %s, the %s timeout; generation is still running in Anyreach (%s).\n\n"+
+			"Raise it with a timeouts block on the resource, for example timeouts { %s = \"15m\" }, then apply again.",
+			what, timeout, op, err, op)
+	case errors.Is(err, context.Canceled):
+		return fmt.Sprintf("Stopped waiting for %s because the operation was cancelled (%s). Generation may still be running in Anyreach.", what, err)
+	}
+	return apiErrorDetail("Waiting for "+what, err)
 }

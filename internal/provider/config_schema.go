@@ -184,7 +184,7 @@ var englishPrinter = message.NewPrinter(language.English)
 func problems(e *jsonschema.ValidationError) []string {
 	at := jsonPointerToPath("config", e.InstanceLocation)
 	if len(e.Causes) == 0 {
-		return []string{at + ": " + e.ErrorKind.LocalizedString(englishPrinter)}
+		return []string{at + ": " + describeKind(e.ErrorKind)}
 	}
 	if _, isOneOf := e.ErrorKind.(*kind.OneOf); !isOneOf {
 		var out []string
@@ -218,6 +218,46 @@ func problems(e *jsonschema.ValidationError) []string {
 		forms = append(forms, fmt.Sprintf("form %d: %s", i+1, strings.Join(sortedUnique(problems(branch)), "; ")))
 	}
 	return []string{at + ": must match exactly one of the allowed forms, and matches none (" + strings.Join(forms, " | ") + ")"}
+}
+
+// describeKind words the rule a value breaks for a Terraform user: what the
+// value must be, then what it is. Rules without a clearer wording keep the
+// validator's own.
+func describeKind(k jsonschema.ErrorKind) string {
+	num := func(r interface{ Float64() (float64, bool) }) string {
+		f, _ := r.Float64()
+		return fmt.Sprint(f)
+	}
+	quoted := func(keys []string) string {
+		q := make([]string, len(keys))
+		for i, k := range keys {
+			q[i] = fmt.Sprintf("%q", k)
+		}
+		return strings.Join(q, ", ")
+	}
+	switch k := k.(type) {
+	case *kind.Type:
+		return fmt.Sprintf("must be of type %s, got %s", strings.Join(k.Want, " or "), k.Got)
+	case *kind.Maximum:
+		return fmt.Sprintf("must be at most %s, got %s", num(k.Want), num(k.Got))
+	case *kind.Minimum:
+		return fmt.Sprintf("must be at least %s, got %s", num(k.Want), num(k.Got))
+	case *kind.ExclusiveMaximum:
+		return fmt.Sprintf("must be less than %s, got %s", num(k.Want), num(k.Got))
+	case *kind.ExclusiveMinimum:
+		return fmt.Sprintf("must be greater than %s, got %s", num(k.Want), num(k.Got))
+	case *kind.Required:
+		if len(k.Missing) == 1 {
+			return fmt.Sprintf("missing required key %s", quoted(k.Missing))
+		}
+		return fmt.Sprintf("missing required keys %s", quoted(k.Missing))
+	case *kind.AdditionalProperties:
+		if len(k.Properties) == 1 {
+			return fmt.Sprintf("key %s is not allowed here", quoted(k.Properties))
+		}
+		return fmt.Sprintf("keys %s are not allowed here", quoted(k.Properties))
+	}
+	return k.LocalizedString(englishPrinter)
 }
 
 // discriminatorFailure returns the error of a oneOf branch rejected because a

@@ -44,17 +44,17 @@ func TestAgentConfigSchemaValidate(t *testing.T) {
 	}{
 		{"valid", `{"type": "static_prompt", "llm": {}}`, nil},
 		{"error inside the chosen variant only", `{"type": "static_prompt", "llm": {"temperature": 3}}`,
-			[]string{"config.llm.temperature: maximum: got 3, want 2"}},
+			[]string{"config.llm.temperature: must be at most 2, got 3"}},
 		{"missing required field", `{"type": "static_prompt"}`,
-			[]string{"config: missing property 'llm'"}},
+			[]string{`config: missing required key "llm"`}},
 		{"unknown discriminator", `{"type": "nonsense"}`,
 			[]string{`config.type: must be one of "static_prompt", "conversation_flow"`}},
 		{"nested array path", `{"type": "conversation_flow", "nodes": "x"}`,
-			[]string{"config.nodes: got string, want array"}},
+			[]string{"config.nodes: must be of type array, got string"}},
 		{"both forms of a union without discriminator", `{"type": "static_prompt", "llm": {}, "workflow": {"workflow_id": "w", "definition": {}}}`,
 			[]string{"config.workflow: must match exactly one of the allowed forms, and matches none (" +
-				"form 1: config.workflow: additional properties 'definition' not allowed | " +
-				"form 2: config.workflow: additional properties 'workflow_id' not allowed)"}},
+				`form 1: config.workflow: key "definition" is not allowed here | ` +
+				`form 2: config.workflow: key "workflow_id" is not allowed here)`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -96,8 +96,9 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
-				Description: fmt.Sprintf("How many times a request is retried after a rate limit (429), a transient server error (502, 503, 504) "+
-					"or a connection failure, with exponential backoff that honours `Retry-After`. Defaults to %d; 0 disables retries.", defaultMaxRetries),
+				Description: fmt.Sprintf("How many times a request is retried after a rate limit (429), a server error (500, 502, 503, 504) "+
+					"or a connection failure, with exponential backoff that honours `Retry-After`. A create is only sent again once the provider "+
+					"has checked that the failed attempt created nothing. Defaults to %d; 0 disables retries.", defaultMaxRetries),
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{

@@ -1,17 +1,12 @@
 package provider
 
 import (
-	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-
-	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
 func TestResolveSettings(t *testing.T) {
@@ -98,63 +93,4 @@ func TestResolveSettings(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestAccProvider_configurationErrors runs the CLI against provider blocks
-// that must be refused before any request, with the attribute named.
-func TestAccProvider_configurationErrors(t *testing.T) {
-	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	ds := `
-data "anyreach_phone_numbers" "all" {}
-`
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      providerBlock(emu.URL, "pat_personal") + ds,
-				ExpectError: regexp.MustCompile(`(?s)Missing organization for a personal access token.*organization_id`),
-			},
-			{
-				Config:      providerBlock("http://api.example.test", "ak_x.y") + ds,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Anyreach base URL.*plain http`),
-			},
-			{
-				Config:      providerBlock(emu.URL, "ak_wrong.token") + ds,
-				ExpectError: regexp.MustCompile(`(?s)401.*rejected the credential`),
-			},
-		},
-	})
-}
-
-func providerBlock(baseURL, token string) string {
-	return fmt.Sprintf("provider \"anyreach\" {\n  base_url = %q\n  token    = %q\n}\n", baseURL, token)
-}
-
-// TestAccProvider_unknownToken plans with a token that is only known after
-// apply: the diagnostic names the attribute and says how to resolve it.
-func TestAccProvider_unknownToken(t *testing.T) {
-	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: `
-resource "terraform_data" "token" {
-  input = "ak_dev.emulator"
-}
-
-provider "anyreach" {
-  base_url = "` + emu.URL + `"
-  token    = terraform_data.token.output
-}
-
-resource "anyreach_agent" "test" {
-  name = "Riverside Dental Scheduler"
-}
-`,
-			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(`(?s)Unknown Anyreach provider configuration value.*token is only\s+known\s+after\s+apply`),
-		}},
-	})
 }

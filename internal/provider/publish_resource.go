@@ -134,7 +134,7 @@ func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.publishAndRecord(ctx, &plan, client.PublishRequest{PhoneNumbers: numbers, Direction: plan.Direction.ValueString()}, timeout, &resp.Diagnostics)
+	r.publishAndRecord(ctx, &plan, client.PublishRequest{PhoneNumbers: numbers, Direction: plan.Direction.ValueString()}, "create", timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -216,7 +216,7 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 		first.UnassignPhoneNumbers = nums
 		delete(unassign, newDir)
 	}
-	r.publishAndRecord(ctx, &plan, first, timeout, &resp.Diagnostics)
+	r.publishAndRecord(ctx, &plan, first, "update", timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -275,9 +275,10 @@ func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), int64(number))...)
 }
 
-// publishAndRecord calls publish, waiting out instruction generation once,
-// and records the outcome in the model.
-func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, timeout time.Duration, diags *diag.Diagnostics) {
+// publishAndRecord calls publish, waiting out instruction generation once
+// (bounded by timeout, the op "create" or "update" timeout), and records the
+// outcome in the model.
+func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
 	agentID, number := m.AgentID.ValueString(), int(m.Version.ValueInt64())
 	records, err := r.data.client.PublishVersion(ctx, agentID, number, in)
 	if client.IsConflict(err) && strings.Contains(strings.ToLower(err.Error()), "generating") {
@@ -285,8 +286,8 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 		_, werr := r.data.client.WaitForInstructions(wctx, agentID, number)
 		cancel()
 		if werr != nil {
-			diags.AddError("Cannot publish while instructions are generating",
-				apiErrorDetail(fmt.Sprintf("Waiting for instruction generation of version %d of agent %s before publishing", number, agentID), werr))
+			diags.AddError("Cannot publish while instructions are generating", generationWaitDetail(
+				fmt.Sprintf("instruction generation of version %d of agent %s to finish before publishing it", number, agentID), op, timeout, werr))
 			return
 		}
 		records, err = r.data.client.PublishVersion(ctx, agentID, number, in)

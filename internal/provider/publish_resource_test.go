@@ -214,30 +214,6 @@ func TestAccPublishResource_promotion(t *testing.T) {
 	})
 }
 
-func TestAccPublishResource_badInput(t *testing.T) {
-	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      testAccPublishConfig(emu, "v1", []string{"555-0100"}, "inbound"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)phone_numbers.*must be a phone number in E.164\s+form`),
-			},
-			{
-				Config:      testAccPublishConfig(emu, "v1", []string{"+15550100001"}, "sideways"),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)direction.*value must be one of`),
-			},
-			{
-				Config:      testAccPublishConfig(emu, "v1", []string{"+15559990000"}, "inbound"),
-				ExpectError: regexp.MustCompile(`(?s)\+15559990000.*phone-number directory`),
-			},
-		},
-	})
-}
-
 func TestAccSIPDeploymentResource(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
@@ -246,14 +222,6 @@ func TestAccSIPDeploymentResource(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			// Before anything is published the API refuses, and the message says what to do.
-			{
-				Config: emu.providerConfig() + `
-resource "anyreach_agent" "early" { name = "Unpublished" }
-resource "anyreach_sip_deployment" "early" { agent_id = anyreach_agent.early.id }
-`,
-				ExpectError: regexp.MustCompile(`(?s)no published version.*depends_on = \[anyreach_publish`),
-			},
 			{
 				Config: base + `
 resource "anyreach_sip_deployment" "test" {

@@ -147,22 +147,49 @@ func (r *SIPDeploymentResource) Delete(ctx context.Context, req resource.DeleteR
 		return
 	}
 	agentID := state.AgentID.ValueString()
-	err := r.data.client.UndeploySIP(ctx, agentID)
+	left, err := undeploySIP(ctx, r.data.client, agentID)
 	switch {
-	case err == nil:
-	case errors.Is(err, client.ErrSIPUndeployUnsupported):
+	case err != nil:
+		resp.Diagnostics.AddError("Cannot remove Anyreach SIP endpoint", apiErrorDetail(fmt.Sprintf("Removing the SIP endpoint of agent %s", agentID), err))
+	case left != nil:
 		resp.Diagnostics.AddWarning("SIP endpoint left in place",
 			fmt.Sprintf("Anyreach did not accept removing the SIP endpoint of agent %s (%s), so it was only removed from Terraform "+
-				"state. The endpoint stays until it is removed in Anyreach, or the agent is deleted.", agentID, err))
-	default:
-		resp.Diagnostics.AddError("Cannot remove Anyreach SIP endpoint", apiErrorDetail(fmt.Sprintf("Removing the SIP endpoint of agent %s", agentID), err))
+				"state. The endpoint stays until it is removed in Anyreach, or the agent is deleted.", agentID, left))
 	}
+}
+
+// undeploySIP removes the agent's SIP endpoint. It returns the service's
+// refusal in left when the endpoint is still there because the service cannot
+// undeploy, and err for any other failure.
+//
+// The client reports a 404 from DELETE .../deploy-as-sip as "the service
+// cannot undeploy", but a 404 also comes back when the endpoint is already
+// gone: most often because an earlier attempt of this very request was
+// applied and its response lost, so the client's retry met a 404. Only the
+// agent tells the two apart, so it is read back: no endpoint (or no agent)
+// means the job is done.
+func undeploySIP(ctx context.Context, c *client.Client, agentID string) (left, err error) {
+	err = c.UndeploySIP(ctx, agentID)
+	if err == nil || !errors.Is(err, client.ErrSIPUndeployUnsupported) {
+		return nil, err
+	}
+	agent, gerr := c.GetAgent(ctx, agentID)
+	switch {
+	case client.IsNotFound(gerr):
+		return nil, nil
+	case gerr != nil:
+		// Cannot tell; the endpoint may well be there, so say so.
+		return err, nil
+	case agent.SIPEndpoint == nil:
+		return nil, nil
+	}
+	return err, nil
 }
 
 // ImportState accepts the agent ID.
 func (r *SIPDeploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if req.ID == "" {
-		resp.Diagnostics.AddError("Invalid import ID", "Unexpected format of ID (\"\"), expected AGENT_ID.")
+	if err := checkAgentIDImport(req.ID, "AGENT_ID"); err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), req.ID)...)
