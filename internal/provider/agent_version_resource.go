@@ -252,6 +252,12 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 		if state.Published.ValueBool() && generationChangeNeedsWrite(plan, state) {
 			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("generate_instructions"))
 		}
+		// A config already in state passed validation when it was planned and is
+		// only sent again when it changes, so a refresh-only plan of a large fleet
+		// neither fetches the schema nor validates every version again.
+		if same, _ := plan.Config.StringSemanticEquals(ctx, state.Config); same {
+			return
+		}
 	}
 	if r.data == nil || !r.data.validateConfig {
 		return

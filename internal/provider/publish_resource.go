@@ -241,22 +241,25 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
-	agent, err := r.data.client.GetAgent(ctx, agentID)
-	if client.IsNotFound(err) {
-		return
-	}
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot unpublish from phone numbers", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
-		return
-	}
 	numbers := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
-	unassign := stillHeld(agent, state.VersionID.ValueString(), slotsToClear(numbers, state.Direction.ValueString(), nil, ""))
-	for _, dir := range sortedKeys(unassign) {
-		_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
-		if err != nil && !client.IsNotFound(err) {
-			resp.Diagnostics.AddError("Cannot clear phone-number slots",
-				apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
+	// Without numbers in state there is no slot to clear, so the agent need not be read.
+	if toClear := slotsToClear(numbers, state.Direction.ValueString(), nil, ""); len(toClear) > 0 {
+		agent, err := r.data.client.GetAgent(ctx, agentID)
+		if client.IsNotFound(err) {
 			return
+		}
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot unpublish from phone numbers", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
+			return
+		}
+		unassign := stillHeld(agent, state.VersionID.ValueString(), toClear)
+		for _, dir := range sortedKeys(unassign) {
+			_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
+			if err != nil && !client.IsNotFound(err) {
+				resp.Diagnostics.AddError("Cannot clear phone-number slots",
+					apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
+				return
+			}
 		}
 	}
 	resp.Diagnostics.AddWarning("Version stays published",
