@@ -316,3 +316,64 @@ func TestAccAgentVersionResource_generationTurnedOnAndOff(t *testing.T) {
 		},
 	})
 }
+
+// TestAccAgentVersionResource_schemaUnavailable: when the schema cannot be
+// fetched, plan warns and goes on, and the API still validates on apply.
+func TestAccAgentVersionResource_schemaUnavailable(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	emu.FailRoute("GET /core/agent-config-schema", 500, 0)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: testAccVersionConfig(emu, "gpt-4o", ""),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("anyreach_agent_version.test", tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
+			},
+			Check: func(*terraform.State) error {
+				for _, r := range emu.RequestLog() {
+					if r.Method == "GET" && r.Route == "/core/agent-config-schema" {
+						if r.Status != 500 {
+							return fmt.Errorf("the schema route answered %d, the test needs it failing", r.Status)
+						}
+						return nil
+					}
+				}
+				return fmt.Errorf("the provider never asked for the schema")
+			},
+		}},
+	})
+}
+
+// TestAccAgentVersionResource_validateConfigOff leaves validation to the API:
+// the plan passes and the API's 422 names the path on apply.
+func TestAccAgentVersionResource_validateConfigOff(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	cfg := fmt.Sprintf(`
+provider "anyreach" {
+  base_url        = %q
+  token           = %q
+  validate_config = false
+}
+
+resource "anyreach_agent" "test" {
+  name = "Riverside Dental Scheduler"
+}
+
+resource "anyreach_agent_version" "test" {
+  agent_id = anyreach_agent.test.id
+  config   = jsonencode({ type = "static_prompt", instructions = "x", llm = { model = "gpt-4o" }, voice = { speed = 7 } })
+}
+`, emu.URL, testToken)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true},
+			{Config: cfg, ExpectError: regexp.MustCompile(`(?s)422.*config\.voice\.speed`)},
+		},
+	})
+	if n := emu.RequestCounts()["GET /core/agent-config-schema"]; n != 0 {
+		t.Errorf("validate_config = false still fetched the schema %d times", n)
+	}
+}

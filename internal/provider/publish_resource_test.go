@@ -172,6 +172,13 @@ func TestAccPublishResource_promotion(t *testing.T) {
 				ImportStateVerify: true,
 				ImportStateIdFunc: func(*terraform.State) (string, error) { return agentID + "/2", nil },
 			},
+			// The same through an import block: the generated configuration plans clean.
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return agentID + "/2", nil },
+			},
 			// A number reassigned in the dashboard is drift.
 			{
 				PreConfig: func() {
@@ -241,6 +248,11 @@ resource "anyreach_sip_deployment" "test" {
 				ResourceName:      addr,
 				ImportState:       true,
 				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    addr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
 			},
 		},
 	})
