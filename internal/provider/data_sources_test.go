@@ -64,12 +64,12 @@ resource "anyreach_agent" "other" {
 
 data "anyreach_agent" "by_id" {
   id         = anyreach_agent.test.id
-  depends_on = [anyreach_publish.test]
+  depends_on = [anyreach_publish.test, anyreach_agent_version.v2]
 }
 
 data "anyreach_agent" "by_name" {
   name       = anyreach_agent.test.name
-  depends_on = [anyreach_publish.test]
+  depends_on = [anyreach_publish.test, anyreach_agent_version.v2]
 }
 
 data "anyreach_agents" "inactive" {
@@ -84,18 +84,18 @@ data "anyreach_agents" "all" {
 data "anyreach_agent_version" "one" {
   agent_id   = anyreach_agent.test.id
   version    = 1
-  depends_on = [anyreach_publish.test]
+  depends_on = [anyreach_publish.test, anyreach_agent_version.v2]
 }
 
 data "anyreach_agent_version" "live" {
   agent_id         = anyreach_agent.test.id
   latest_published = true
-  depends_on       = [anyreach_publish.test]
+  depends_on       = [anyreach_publish.test, anyreach_agent_version.v2]
 }
 
 data "anyreach_phone_numbers" "assigned" {
   phone_number = "0100001"
-  depends_on   = [anyreach_publish.test]
+  depends_on   = [anyreach_publish.test, anyreach_agent_version.v2]
 }
 `
 	resource.Test(t, resource.TestCase{
