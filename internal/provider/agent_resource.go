@@ -126,17 +126,17 @@ func (r *AgentResource) Create(ctx context.Context, req resource.CreateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	metadata, diags := metadataToAPI(ctx, plan.Metadata)
+	fields, diags := agentFields(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	agent, err := r.data.client.CreateAgent(ctx, client.AgentCreate{
-		Name:        plan.Name.ValueString(),
-		Description: plan.Description.ValueStringPointer(),
-		Active:      plan.Active.ValueBoolPointer(),
-		IsDemo:      plan.IsDemo.ValueBoolPointer(),
-		Metadata:    metadata,
+		Name:        *fields.Name,
+		Description: fields.Description,
+		Active:      fields.Active,
+		IsDemo:      fields.IsDemo,
+		Metadata:    fields.Metadata,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Anyreach agent", apiErrorDetail(fmt.Sprintf("Creating agent %q", plan.Name.ValueString()), err))
@@ -174,22 +174,12 @@ func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	metadata, diags := metadataToAPI(ctx, plan.Metadata)
+	fields, diags := agentFields(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if metadata == nil {
-		metadata = map[string]any{}
-	}
-	name := plan.Name.ValueString()
-	agent, err := r.data.client.UpdateAgent(ctx, plan.ID.ValueString(), client.AgentUpdate{
-		Name:        &name,
-		Description: plan.Description.ValueStringPointer(),
-		Active:      plan.Active.ValueBoolPointer(),
-		IsDemo:      plan.IsDemo.ValueBoolPointer(),
-		Metadata:    metadata,
-	})
+	agent, err := r.data.client.UpdateAgent(ctx, plan.ID.ValueString(), fields)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update Anyreach agent", apiErrorDetail(fmt.Sprintf("Updating agent %s", plan.ID.ValueString()), err))
 		return
@@ -292,6 +282,23 @@ func findAgentByName(ctx context.Context, c *client.Client, name string) (*clien
 		fmt.Sprintf("%d agents are named %q, so the name does not say which one is meant. Use the ID of one of them instead:\n%s",
 			len(agents), name, strings.Join(ids, "\n")))
 	return nil, diags
+}
+
+// agentFields is every argument of the plan as the API's agent fields.
+// Metadata is always sent (empty when none), so removing the last key from
+// configuration clears it in Anyreach too.
+func agentFields(ctx context.Context, plan AgentResourceModel) (client.AgentUpdate, diag.Diagnostics) {
+	metadata, diags := metadataToAPI(ctx, plan.Metadata)
+	if metadata == nil {
+		metadata = map[string]any{}
+	}
+	return client.AgentUpdate{
+		Name:        plan.Name.ValueStringPointer(),
+		Description: plan.Description.ValueStringPointer(),
+		Active:      plan.Active.ValueBoolPointer(),
+		IsDemo:      plan.IsDemo.ValueBoolPointer(),
+		Metadata:    metadata,
+	}, diags
 }
 
 // agentFromAPI copies the API's view of an agent into the model.

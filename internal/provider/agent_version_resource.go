@@ -544,18 +544,23 @@ func versionFromAPI(v *client.Version, m *AgentVersionResourceModel, prior strin
 	m.CreatedAt = types.StringValue(v.CreatedAt)
 	m.UpdatedAt = types.StringValue(v.UpdatedAt)
 
-	effective, err := normalizeJSON(string(v.Config))
+	// Parsed once: it yields both effective_config and the projected config.
+	server, err := decodeJSON(string(v.Config))
+	if err == nil {
+		var effective string
+		effective, err = encodeJSON(server)
+		m.EffectiveConfig = types.StringValue(effective)
+	}
 	if err != nil {
 		diags.AddError("Unexpected config from the API", fmt.Sprintf("Version %d of agent %s has a config that is not JSON: %s", v.Version, v.AgentID, err))
 		return diags
 	}
-	m.EffectiveConfig = types.StringValue(effective)
 
 	var ignore []string
 	if m.GenerateInstructions.ValueBool() {
 		ignore = []string{"instructions"}
 	}
-	cfg, err := refreshConfig(prior, string(v.Config), ignore...)
+	cfg, err := refreshConfigValue(prior, server, ignore...)
 	if err != nil {
 		diags.AddError("Unexpected config from the API", err.Error())
 		return diags

@@ -151,6 +151,12 @@ func refreshConfig(prior, server string, ignoreTopLevel ...string) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("the API returned a config that is not JSON: %w", err)
 	}
+	return refreshConfigValue(prior, sv, ignoreTopLevel...)
+}
+
+// refreshConfigValue is refreshConfig for a server config already decoded
+// with decodeJSON, so a refresh parses the API's config only once.
+func refreshConfigValue(prior string, sv any, ignoreTopLevel ...string) (string, error) {
 	if prior == "" {
 		return encodeJSON(sv)
 	}

@@ -197,16 +197,15 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 
 	// Slots this resource wrote before and no longer wants: per number, which
 	// directions to clear. Only slots that still hold the old version are cleared.
-	toClear := slotsToClear(previous, oldDir, wanted, newDir)
-	var unassign map[string][]string // direction -> numbers
-	if len(toClear) > 0 {
-		agent, err := r.data.client.GetAgent(ctx, plan.AgentID.ValueString())
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot update Anyreach publication",
-				apiErrorDetail(fmt.Sprintf("Reading agent %s", plan.AgentID.ValueString()), err))
-			return
-		}
-		unassign = stillHeld(agent, state.VersionID.ValueString(), toClear)
+	unassign, gone, diags := r.slotsStillHeld(ctx, plan.AgentID.ValueString(), state.VersionID.ValueString(),
+		slotsToClear(previous, oldDir, wanted, newDir))
+	resp.Diagnostics.Append(diags...)
+	if gone {
+		resp.Diagnostics.AddError("Cannot update Anyreach publication",
+			fmt.Sprintf("Agent %s no longer exists; the next plan will create it and its publication again.", plan.AgentID.ValueString()))
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 
 	// One call writes the new slots and, when the direction is the same, also
@@ -220,15 +219,7 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	for _, dir := range sortedKeys(unassign) {
-		_, err := r.data.client.PublishVersion(ctx, plan.AgentID.ValueString(), int(state.Version.ValueInt64()),
-			client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
-		if err != nil && !client.IsNotFound(err) {
-			resp.Diagnostics.AddError("Cannot clear phone-number slots",
-				apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
-			break
-		}
-	}
+	resp.Diagnostics.Append(r.unassignSlots(ctx, plan.AgentID.ValueString(), int(state.Version.ValueInt64()), unassign)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -242,25 +233,15 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	numbers := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
-	// Without numbers in state there is no slot to clear, so the agent need not be read.
-	if toClear := slotsToClear(numbers, state.Direction.ValueString(), nil, ""); len(toClear) > 0 {
-		agent, err := r.data.client.GetAgent(ctx, agentID)
-		if client.IsNotFound(err) {
-			return
-		}
-		if err != nil {
-			resp.Diagnostics.AddError("Cannot unpublish from phone numbers", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
-			return
-		}
-		unassign := stillHeld(agent, state.VersionID.ValueString(), toClear)
-		for _, dir := range sortedKeys(unassign) {
-			_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
-			if err != nil && !client.IsNotFound(err) {
-				resp.Diagnostics.AddError("Cannot clear phone-number slots",
-					apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
-				return
-			}
-		}
+	unassign, gone, diags := r.slotsStillHeld(ctx, agentID, state.VersionID.ValueString(),
+		slotsToClear(numbers, state.Direction.ValueString(), nil, ""))
+	resp.Diagnostics.Append(diags...)
+	if gone || resp.Diagnostics.HasError() {
+		return // a deleted agent took its slots with it
+	}
+	resp.Diagnostics.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	resp.Diagnostics.AddWarning("Version stays published",
 		fmt.Sprintf("Version %d of agent %s was cleared from the phone numbers that still held it, but it stays published: "+
@@ -276,6 +257,41 @@ func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportSt
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), agentID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), int64(number))...)
+}
+
+// slotsStillHeld keeps, of the slots this resource no longer wants
+// (number -> directions), those that still hold versionID, grouped into
+// unassign calls (direction -> numbers). It reads the agent once, and not at
+// all when nothing is to be cleared; gone reports an agent that no longer exists.
+func (r *PublishResource) slotsStillHeld(ctx context.Context, agentID, versionID string, unwanted map[string][]string) (map[string][]string, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if len(unwanted) == 0 {
+		return nil, false, diags
+	}
+	agent, err := r.data.client.GetAgent(ctx, agentID)
+	if client.IsNotFound(err) {
+		return nil, true, diags
+	}
+	if err != nil {
+		diags.AddError("Cannot read Anyreach phone-number slots", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
+		return nil, false, diags
+	}
+	return stillHeld(agent, versionID, unwanted), false, diags
+}
+
+// unassignSlots clears slots with one publish call per direction. A 404 means
+// the slot went away meanwhile, which is what was wanted.
+func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, number int, unassign map[string][]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, dir := range sortedKeys(unassign) {
+		_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
+		if err != nil && !client.IsNotFound(err) {
+			diags.AddError("Cannot clear phone-number slots",
+				apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
+			break
+		}
+	}
+	return diags
 }
 
 // publishAndRecord calls publish, waiting out instruction generation once
