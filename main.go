@@ -24,7 +24,7 @@ func main() {
 		quietUnshownLogs(os.Getenv, os.Setenv)
 	}
 
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
+	err := providerserver.Serve(context.Background(), provider.New(version, provider.WithRunSchemaCache()), providerserver.ServeOpts{
 		// The registry's default host, the namespace and the type: anyreach/anyreach.
 		Address: tfaddr.NewProvider(tfaddr.DefaultProviderRegistryHost, "anyreach", "anyreach").String(),
 		Debug:   debug,

@@ -17,6 +17,19 @@ import (
 // (TF_LOG_PROVIDER_ANYREACH_HTTP selects its level).
 const httpSubsystem = "http"
 
+// requestLogger returns the client's request logger, or nil when Terraform
+// would discard what it logs: Terraform only keeps a provider's logs when
+// TF_LOG or TF_LOG_PROVIDER names a level. Building a subsystem logger and
+// masking the fields of every request costs CPU on every refresh of a fleet.
+func requestLogger(token string, getenv func(string) string) client.Logger {
+	for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER"} {
+		if v := strings.TrimSpace(getenv(name)); v != "" && !strings.EqualFold(v, "off") {
+			return newHTTPLogger(token)
+		}
+	}
+	return nil
+}
+
 // httpLogger forwards the client's request logs to tflog, masking the
 // credential in every message and field as a second line of defence: the
 // client itself never logs headers.
@@ -27,7 +40,7 @@ type httpLogger struct {
 func newHTTPLogger(token string) *httpLogger { return &httpLogger{token: token} }
 
 func (l *httpLogger) ctx(ctx context.Context) context.Context {
-	ctx = tflog.NewSubsystem(ctx, httpSubsystem)
+	ctx = tflog.NewSubsystem(ctx, httpSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER", "ANYREACH", "HTTP"))
 	if l.token != "" {
 		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, httpSubsystem, l.token)
 		ctx = tflog.SubsystemMaskMessageStrings(ctx, httpSubsystem, l.token)

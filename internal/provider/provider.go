@@ -39,6 +39,9 @@ var _ provider.Provider = &AnyreachProvider{}
 type AnyreachProvider struct {
 	// version is the provider's release version, "dev" for local builds and "test" in acceptance tests.
 	version string
+	// runCache, when set, shares the AgentConfig schema between the
+	// provider processes of one Terraform command.
+	runCache *runSchemaCache
 }
 
 // AnyreachProviderModel describes the provider block.
@@ -58,12 +61,29 @@ type providerData struct {
 	validateConfig bool
 	// schemaKey identifies the API the config schema cache belongs to.
 	schemaKey string
+	// runCache is AnyreachProvider.runCache.
+	runCache *runSchemaCache
+}
+
+// Option adjusts the provider New returns.
+type Option func(*AnyreachProvider)
+
+// WithRunSchemaCache makes the provider processes Terraform starts for one
+// command share the AgentConfig schema through the user's cache directory,
+// so a run fetches it once rather than once per graph walk. main sets it; the
+// acceptance tests, which serve every step from one process, do not.
+func WithRunSchemaCache() Option {
+	return func(p *AnyreachProvider) { p.runCache = newRunSchemaCache() }
 }
 
 // New returns the provider factory used by main and the acceptance tests.
-func New(version string) func() provider.Provider {
+func New(version string, opts ...Option) func() provider.Provider {
 	return func() provider.Provider {
-		return &AnyreachProvider{version: version}
+		p := &AnyreachProvider{version: version}
+		for _, o := range opts {
+			o(p)
+		}
+		return p
 	}
 }
 
@@ -155,7 +175,7 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 		MaxRetries:     settings.maxRetries,
 		RequestTimeout: settings.requestTimeout,
 		UserAgent:      fmt.Sprintf("terraform-provider-anyreach/%s (+terraform %s)", p.version, req.TerraformVersion),
-		Logger:         newHTTPLogger(settings.token),
+		Logger:         requestLogger(settings.token, os.Getenv),
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot configure the Anyreach client", err.Error())
@@ -163,7 +183,7 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": settings.baseURL, "organization_id": settings.org})
 
-	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org}
+	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org, runCache: p.runCache}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
