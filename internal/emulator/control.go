@@ -30,10 +30,17 @@ type LoggedRequest struct {
 
 func (e *Emulator) recordLocked(lr LoggedRequest) {
 	e.counts[lr.Method+" "+lr.Route]++
-	if len(e.log) >= maxLogEntries {
-		e.log = append(e.log[:0:0], e.log[len(e.log)-maxLogEntries+1:]...)
-	}
 	e.log = append(e.log, lr)
+	// Trim in batches: copying the kept entries on every request once the
+	// log is full made each request cost as much as the whole log.
+	if len(e.log) >= 2*maxLogEntries {
+		e.log = append(e.log[:0:0], e.log[len(e.log)-maxLogEntries:]...)
+	}
+}
+
+// logTailLocked is the part of the log callers see: the last maxLogEntries.
+func (e *Emulator) logTailLocked() []LoggedRequest {
+	return append([]LoggedRequest{}, e.log[max(0, len(e.log)-maxLogEntries):]...)
 }
 
 // RequestCounts returns how many /core requests reached each route since the
@@ -50,7 +57,7 @@ func (e *Emulator) RequestCounts() map[string]int {
 func (e *Emulator) RequestLog() []LoggedRequest {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return append([]LoggedRequest{}, e.log...)
+	return e.logTailLocked()
 }
 
 // ResetRequests clears request counts and the request log; state is kept.
@@ -270,7 +277,7 @@ func (e *Emulator) controlRoutes() *router {
 	rt.handle("GET", "/_emulator/requests", nil, func(*call) reply {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		return jsonReply(http.StatusOK, map[string]any{"counts": maps.Clone(e.counts), "log": append([]LoggedRequest{}, e.log...)})
+		return jsonReply(http.StatusOK, map[string]any{"counts": maps.Clone(e.counts), "log": e.logTailLocked()})
 	})
 	rt.handle("POST", "/_emulator/reset", nil, func(*call) reply {
 		e.ResetRequests()

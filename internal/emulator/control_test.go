@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -284,4 +285,32 @@ func TestConcurrentRequests(t *testing.T) {
 		t.Errorf("count %d", n)
 	}
 
+}
+
+func TestRequestLogKeepsTheLastEntries(t *testing.T) {
+	t.Parallel()
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 2*maxLogEntries + maxLogEntries/2
+	e.mu.Lock()
+	for i := range total {
+		e.recordLocked(LoggedRequest{Method: "GET", Route: "/core/agents", Path: strconv.Itoa(i)})
+	}
+	if len(e.log) >= 2*maxLogEntries {
+		t.Errorf("the log holds %d entries; it must be trimmed before reaching %d", len(e.log), 2*maxLogEntries)
+	}
+	e.mu.Unlock()
+
+	log := e.RequestLog()
+	if len(log) != maxLogEntries {
+		t.Fatalf("RequestLog returned %d entries; want the last %d", len(log), maxLogEntries)
+	}
+	if first, last := log[0].Path, log[len(log)-1].Path; first != strconv.Itoa(total-maxLogEntries) || last != strconv.Itoa(total-1) {
+		t.Errorf("RequestLog spans %s..%s; want %d..%d", first, last, total-maxLogEntries, total-1)
+	}
+	if got := e.RequestCounts()["GET /core/agents"]; got != total {
+		t.Errorf("count = %d; counts are never truncated, want %d", got, total)
+	}
 }
