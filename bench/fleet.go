@@ -22,11 +22,13 @@ const (
 
 var phaseNames = [phaseCount]string{"apply (create)", "plan (no change)", "apply (no change)", "destroy"}
 
-// phaseResult is one phase of the fleet, with the provider and the
-// terraform_data baseline of the same graph.
+// phaseResult is one phase of the fleet, with the provider, the
+// terraform_data baseline of the same graph, and the same module through the
+// do-nothing provider (bench/noopprovider).
 type phaseResult struct {
 	provider tfRun
 	baseline tfRun
+	noop     tfRun
 	// counts are the /core requests the provider run made.
 	counts requestCounts
 }
@@ -34,25 +36,21 @@ type phaseResult struct {
 // lowerBound is what the phase cannot beat: Terraform's own time for the
 // graph plus the requests' latency spread over -parallelism workers.
 func (p phaseResult) lowerBound(s settings) (terraform, network time.Duration) {
-	return p.baseline.wall, time.Duration(p.counts.total()) * s.latency / time.Duration(s.parallelism)
+	return p.baseline.wall, p.network(s)
+}
+
+// network is the requests' latency spread over -parallelism workers.
+func (p phaseResult) network(s settings) time.Duration {
+	return time.Duration(p.counts.total()) * s.latency / time.Duration(s.parallelism)
 }
 
 // fleetResult is everything measured for one fleet size.
 type fleetResult struct {
-	n      int
-	phases [phaseCount]phaseResult
-	// quietPlan is the no-change plan again with the plugin SDK's trace
-	// logging switched off (quietSDKEnv), to show what that logging costs.
-	quietPlan tfRun
-	problems  []string
-	script    *scriptResult
+	n        int
+	phases   [phaseCount]phaseResult
+	problems []string
+	script   *scriptResult
 }
-
-// quietSDKEnv switches off the trace logs terraform-plugin-go and the
-// framework write by default. Terraform drops them unless TF_LOG or
-// TF_LOG_PROVIDER is set, but the provider still formats every line and
-// Terraform still parses it.
-var quietSDKEnv = []string{"TF_LOG_SDK=off", "TF_LOG_SDK_PROTO=off", "TF_LOG_SDK_FRAMEWORK=off", "TF_LOG_PROVIDER=off"}
 
 // measureFleet applies, plans, re-applies and destroys N agents (agent +
 // version + publish each) with the provider against a fresh emulator, each
@@ -65,12 +63,11 @@ func measureFleet(ctx context.Context, s settings, n int) (*fleetResult, error) 
 	if err := writeFleetConfigs(s, configs, n); err != nil {
 		return nil, err
 	}
-	providerDir, baselineDir := filepath.Join(base, "provider"), filepath.Join(base, "baseline")
-	if err := writeModule(providerDir, fleetModule, nil); err != nil {
-		return nil, err
-	}
-	if err := writeModule(baselineDir, baselineModule, nil); err != nil {
-		return nil, err
+	providerDir, baselineDir, noopDir := filepath.Join(base, "provider"), filepath.Join(base, "baseline"), filepath.Join(base, "noop")
+	for _, m := range []struct{ dir, text string }{{providerDir, fleetModule}, {baselineDir, baselineModule}, {noopDir, fleetModule}} {
+		if err := writeModule(m.dir, m.text, nil); err != nil {
+			return nil, err
+		}
 	}
 
 	emu, err := startEmulator(ctx, s, "fleet-"+strconv.Itoa(n))
@@ -79,6 +76,10 @@ func measureFleet(ctx context.Context, s settings, n int) (*fleetResult, error) 
 	}
 	defer emu.stop()
 	tf, err := newTerraform(s, emu.url)
+	if err != nil {
+		return nil, err
+	}
+	noopTF, err := newTerraformFor(s, emu.url, s.noopBin)
 	if err != nil {
 		return nil, err
 	}
@@ -108,19 +109,21 @@ func measureFleet(ctx context.Context, s settings, n int) (*fleetResult, error) 
 		if err != nil {
 			return nil, err
 		}
-		f.phases[i] = phaseResult{provider: p, baseline: b, counts: counts}
-		logf("  %-18s provider %6.2fs (%d requests)   terraform_data %6.2fs", phaseNames[i], p.wall.Seconds(), counts.total(), b.wall.Seconds())
+		o, err := noopTF.run(ctx, noopDir, c[0], args...)
+		if err != nil {
+			return nil, fmt.Errorf("do-nothing provider %s: %w", phaseNames[i], err)
+		}
+		f.phases[i] = phaseResult{provider: p, baseline: b, noop: o, counts: counts}
+		logf("  %-18s provider %6.2fs (%d requests)   terraform_data %6.2fs   do-nothing provider %6.2fs",
+			phaseNames[i], p.wall.Seconds(), counts.total(), b.wall.Seconds(), o.wall.Seconds())
 		if b.changes {
 			f.problems = append(f.problems, fmt.Sprintf("N=%d: the baseline plan was not empty", n))
 		}
 		if p.changes {
 			f.problems = append(f.problems, fmt.Sprintf("N=%d: the no-change plan planned changes: the provider reports drift", n))
 		}
-		if i == phasePlan {
-			if f.quietPlan, err = tf.withEnv(quietSDKEnv...).run(ctx, providerDir, c[0], args...); err != nil {
-				return nil, fmt.Errorf("provider plan without SDK logs: %w", err)
-			}
-			logf("  %-18s provider %6.2fs with the SDK's trace logs off", "", f.quietPlan.wall.Seconds())
+		if o.changes {
+			f.problems = append(f.problems, fmt.Sprintf("N=%d: the do-nothing provider's plan was not empty", n))
 		}
 	}
 	if got := f.phases[phaseApply].counts["POST /core/agents"]; got != n {

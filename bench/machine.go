@@ -21,15 +21,16 @@ const (
 )
 
 // build compiles the provider and the emulator from the working tree into
-// bench/work/bin, so the figures always describe the current source (and a
+// bench/work/bin, and the do-nothing provider into bench/work/noop-bin, so the figures always describe the current source (and a
 // stale bin/ from another branch cannot sneak in).
 func build(ctx context.Context, s settings) (time.Duration, error) {
 	start := time.Now()
 	for _, b := range []struct{ out, pkg string }{
-		{providerBinary, "."},
-		{emulatorBinary, "./cmd/anyreach-emulator"},
+		{filepath.Join(s.bin, providerBinary), "."},
+		{filepath.Join(s.bin, emulatorBinary), "./cmd/anyreach-emulator"},
+		{filepath.Join(s.noopBin, providerBinary), "./bench/noopprovider"},
 	} {
-		cmd := exec.CommandContext(ctx, s.goBin, "build", "-o", filepath.Join(s.bin, b.out), b.pkg) //nolint:gosec // our own build
+		cmd := exec.CommandContext(ctx, s.goBin, "build", "-o", b.out, b.pkg) //nolint:gosec // our own build
 		cmd.Dir = s.root
 		cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -37,6 +37,7 @@ type settings struct {
 	root        string        // repository root
 	work        string        // bench/work: every file the run creates
 	bin         string        // where the provider and emulator are built
+	noopBin     string        // where the do-nothing provider is built (bench/noopprovider)
 	out         string        // the markdown report
 	terraform   string        // terraform binary
 	goBin       string        // go binary, for the builds
@@ -130,6 +131,7 @@ func parseSettings(args []string) (settings, error) {
 		skipScript:  *skipScript,
 	}
 	s.bin = filepath.Join(s.work, "bin")
+	s.noopBin = filepath.Join(s.work, "noop-bin")
 	for _, f := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 1 {
@@ -154,7 +156,7 @@ func cleanWork(s settings) error {
 		return err
 	}
 	for _, e := range entries {
-		if e.Name() == "bin" {
+		if e.Name() == "bin" || e.Name() == "noop-bin" {
 			continue
 		}
 		if err := os.RemoveAll(filepath.Join(s.work, e.Name())); err != nil {

@@ -30,8 +30,14 @@ var commandSeq int
 // environment are dropped, so TF_CLI_ARGS, TF_LOG and the like cannot change
 // what is measured.
 func newTerraform(s settings, emulatorURL string) (*terraformRunner, error) {
-	rc := filepath.Join(s.work, "dev.tfrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"anyreach/anyreach\" = %q\n  }\n  direct {}\n}\n", s.bin)
+	return newTerraformFor(s, emulatorURL, s.bin)
+}
+
+// newTerraformFor is newTerraform with the provider binary taken from
+// providerDir (s.noopBin for the do-nothing provider).
+func newTerraformFor(s settings, emulatorURL, providerDir string) (*terraformRunner, error) {
+	rc := filepath.Join(s.work, filepath.Base(providerDir)+".tfrc")
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"anyreach/anyreach\" = %q\n  }\n  direct {}\n}\n", providerDir)
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
@@ -50,13 +56,6 @@ func newTerraform(s settings, emulatorURL string) (*terraformRunner, error) {
 	)
 	logs := filepath.Join(s.work, "logs")
 	return &terraformRunner{s: s, env: env, logs: logs}, os.MkdirAll(logs, 0o750)
-}
-
-// withEnv returns a runner that also sets the given NAME=value variables.
-func (t *terraformRunner) withEnv(kv ...string) *terraformRunner {
-	c := *t
-	c.env = append(append([]string{}, t.env...), kv...)
-	return &c
 }
 
 // tfRun is one finished terraform command.
