@@ -22,3 +22,24 @@ func TestQuietUnshownLogs(t *testing.T) {
 		}
 	}
 }
+
+func TestTuneGC(t *testing.T) {
+	for _, tc := range []struct {
+		env          map[string]string
+		wantPercent  int
+		wantLimitSet bool
+	}{
+		{nil, gcPercent, true},
+		{map[string]string{"GOGC": "100"}, 0, false},
+		{map[string]string{"GOGC": "off"}, 0, false},
+		{map[string]string{"GOMEMLIMIT": "2GiB"}, 0, false},
+	} {
+		percent, limit := 0, int64(0)
+		tuneGC(func(k string) string { return tc.env[k] },
+			func(p int) int { percent = p; return 100 },
+			func(l int64) int64 { limit = l; return 0 })
+		if percent != tc.wantPercent || (limit == gcMemoryLimit) != tc.wantLimitSet {
+			t.Errorf("env %v: GC percent %d, memory limit %d; want %d, limit set %v", tc.env, percent, limit, tc.wantPercent, tc.wantLimitSet)
+		}
+	}
+}
