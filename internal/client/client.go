@@ -187,7 +187,7 @@ func New(cfg Config) (*Client, error) {
 		authorization: "Bearer " + token,
 		org:           org,
 		userAgent:     ua,
-		httpClient:    &http.Client{Transport: transport, Timeout: timeout},
+		httpClient:    &http.Client{Transport: poolKeeper{transport}, Timeout: timeout},
 		retryMax:      retryMax,
 		retryWaitMin:  waitMin,
 		retryWaitMax:  waitMax,
@@ -196,6 +196,12 @@ func New(cfg Config) (*Client, error) {
 		pollMax:       defaultPollMax,
 	}, nil
 }
+
+// poolKeeper hides the transport's CloseIdleConnections from
+// http.Client.CloseIdleConnections. go-retryablehttp calls that after every
+// call that does not succeed (retries used up, a cancelled context), which
+// emptied the shared pool and made the calls running beside it reconnect.
+type poolKeeper struct{ http.RoundTripper }
 
 // parseBaseURL checks that raw is an absolute http(s) URL and returns it
 // without a trailing slash. Parse errors do not echo the URL, which could
@@ -331,7 +337,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		return nil
 	})
 
-	resp, err := c.retryClient(ctx, st).Do(req)
+	resp, err := c.retryClient(st).Do(req)
 	if st.recovered {
 		return &response{recovered: true}, nil
 	}

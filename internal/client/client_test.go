@@ -59,7 +59,7 @@ func TestNewDefaults(t *testing.T) {
 		c.retryWaitMin != DefaultRetryWaitMin || c.retryWaitMax != DefaultRetryWaitMax || c.httpClient.Timeout != DefaultRequestTimeout {
 		t.Errorf("defaults not applied: %+v", *c)
 	}
-	tr, ok := c.httpClient.Transport.(*http.Transport)
+	tr, ok := c.httpClient.Transport.(poolKeeper).RoundTripper.(*http.Transport)
 	if !ok || tr.MaxIdleConnsPerHost != 32 || tr.MaxConnsPerHost != 0 || tr.DisableKeepAlives {
 		t.Errorf("transport = %#v", c.httpClient.Transport)
 	}
@@ -374,6 +374,10 @@ func TestRequestLogging(t *testing.T) {
 func TestConnectionReuse(t *testing.T) {
 	var conns atomic.Int32
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/core/agents/busy" {
+			writeDetail(w, 503, "busy")
+			return
+		}
 		writeDetail(w, 404, "Agent not found")
 	}))
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -383,14 +387,20 @@ func TestConnectionReuse(t *testing.T) {
 	}
 	srv.Start()
 	t.Cleanup(srv.Close)
-	c := newTestClient(t, srv.URL)
+	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 1 })
 	for range 5 {
 		if _, err := c.GetAgent(t.Context(), "a"); !IsNotFound(err) {
 			t.Fatal(err)
 		}
+		// A call that gives up after its retries must not close the pool's
+		// idle connections, which other calls are using.
+		var apiErr *APIError
+		if _, err := c.GetAgent(t.Context(), "busy"); !errors.As(err, &apiErr) || apiErr.StatusCode != 503 {
+			t.Fatalf("GetAgent(busy) = %v, want the 503", err)
+		}
 	}
 	if conns.Load() != 1 {
-		t.Errorf("%d connections for 5 sequential requests, want 1", conns.Load())
+		t.Errorf("%d connections for 15 sequential requests, want 1", conns.Load())
 	}
 }
 

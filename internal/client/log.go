@@ -95,39 +95,3 @@ func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Respo
 	}
 	c.log.debug(ctx, "anyreach: API request", fields)
 }
-
-// retryLogger adapts go-retryablehttp's leveled logging to Logger, bound to
-// the context of the call it belongs to. go-retryablehttp logs the method and
-// the URL (without userinfo), never headers.
-type retryLogger struct {
-	ctx  context.Context
-	sink logSink
-}
-
-// Error and Warn become Warn; Info and Debug become Debug.
-func (l retryLogger) Error(msg string, kv ...any) {
-	l.sink.warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-func (l retryLogger) Warn(msg string, kv ...any) {
-	l.sink.warn(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-func (l retryLogger) Info(msg string, kv ...any) {
-	l.sink.debug(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-func (l retryLogger) Debug(msg string, kv ...any) {
-	l.sink.debug(l.ctx, "retryablehttp: "+msg, kvFields(kv))
-}
-
-// kvFields turns alternating keys and values into a field map.
-func kvFields(kv []any) map[string]any {
-	fields := make(map[string]any, len(kv)/2)
-	for i := 0; i < len(kv); i += 2 {
-		key := fmt.Sprint(kv[i])
-		if i+1 < len(kv) {
-			fields[key] = kv[i+1]
-		} else {
-			fields[key] = nil
-		}
-	}
-	return fields
-}

@@ -19,9 +19,9 @@ const maxPages = 10000
 // the one pagination loop behind every List method. It accepts the envelope
 // {"data": [...], "pagination": {"next_cursor": ...}} and a bare JSON array
 // (a single page), and stops with an error if the server hands out a cursor
-// it has handed out before.
+// it has handed out before. It sets the cursor on q, which callers build
+// afresh for each call.
 func listAll[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
-	q = cloneValues(q)
 	all := []T{}
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
@@ -51,11 +51,10 @@ func listAll[T any](ctx context.Context, c *Client, path string, q url.Values) (
 // decodePage decodes one list page in either shape and returns its items and
 // the cursor of the next page ("" on the last one).
 func decodePage[T any](body []byte) (items []T, next string, err error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 || bytes.Equal(body, []byte("null")) {
+	if isEmptyBody(body) {
 		return nil, "", nil
 	}
-	if body[0] == '[' {
+	if body = bytes.TrimSpace(body); body[0] == '[' {
 		err := json.Unmarshal(body, &items)
 		return items, "", err
 	}
@@ -83,8 +82,7 @@ func decodePage[T any](body []byte) (items []T, next string, err error) {
 // cursorString accepts a cursor as a JSON string (or, tolerantly, a number);
 // null, absent and "" all mean there is no next page.
 func cursorString(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+	if isEmptyBody(raw) {
 		return ""
 	}
 	var s string
@@ -96,14 +94,6 @@ func cursorString(raw json.RawMessage) string {
 		return n.String()
 	}
 	return ""
-}
-
-func cloneValues(q url.Values) url.Values {
-	out := make(url.Values, len(q))
-	for k, v := range q {
-		out[k] = append([]string(nil), v...)
-	}
-	return out
 }
 
 // queryBuilder collects list filters, skipping zero values so the server

@@ -33,9 +33,9 @@ var errRecovered = errors.New("anyreach: recovered the result of a lost create")
 
 // retryClient builds the retry policy for one call. The go-retryablehttp
 // client is a cheap value built per call so that its hooks can see the call's
-// state and log with the caller's context; the *http.Client, and with it the
-// connection pool, is shared.
-func (c *Client) retryClient(ctx context.Context, st *callState) *retryablehttp.Client {
+// state (they get the call's context from the request); the *http.Client, and
+// with it the connection pool, is shared.
+func (c *Client) retryClient(st *callState) *retryablehttp.Client {
 	rc := &retryablehttp.Client{
 		HTTPClient:   c.httpClient,
 		RetryWaitMin: c.retryWaitMin,
@@ -88,9 +88,8 @@ func (c *Client) retryClient(ctx context.Context, st *callState) *retryablehttp.
 			return nil
 		},
 		ErrorHandler: passLastResponse,
-	}
-	if c.log.logger != nil {
-		rc.Logger = retryLogger{ctx: ctx, sink: c.log}
+		// No Logger: logAttempt logs every attempt with method and path;
+		// go-retryablehttp's own lines would repeat them with the query string.
 	}
 	return rc
 }
