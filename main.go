@@ -62,15 +62,13 @@ func tuneGC(getenv func(string) string, setGCPercent func(int) int, setMemoryLim
 var logLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_PROVIDER"}
 
 // quietUnshownLogs switches the provider's logging off when Terraform will not
-// show it. Without TF_LOG or TF_LOG_PROVIDER Terraform discards every line, yet
-// the SDK logs each RPC at TRACE when its level is unset, and formatting and
-// parsing those lines took a fifth of a 600-resource plan (bench/results.md).
-// Any level set explicitly wins.
+// keep it (provider.TerraformKeepsProviderLogs): the SDK logs each RPC at TRACE
+// when its level is unset, and formatting those lines for nothing took a fifth
+// of a 600-resource plan (bench/results.md). When Terraform keeps the logs,
+// every level the environment sets applies.
 func quietUnshownLogs(getenv func(string) string, setenv func(string, string) error) {
-	for _, name := range append([]string{"TF_LOG", "TF_LOG_PROVIDER_ANYREACH", "TF_LOG_PROVIDER_ANYREACH_HTTP"}, logLevelVars...) {
-		if getenv(name) != "" {
-			return
-		}
+	if provider.TerraformKeepsProviderLogs(getenv) {
+		return
 	}
 	for _, name := range logLevelVars {
 		_ = setenv(name, "OFF")

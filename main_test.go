@@ -16,9 +16,25 @@ func TestQuietUnshownLogs(t *testing.T) {
 	if got := run(nil); !reflect.DeepEqual(got, off) {
 		t.Errorf("with no log variable set, want every level OFF, got %v", got)
 	}
-	for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_ANYREACH_HTTP", "TF_LOG_SDK_PROTO"} {
-		if got := run(map[string]string{name: "DEBUG"}); len(got) != 0 {
-			t.Errorf("with %s set, nothing may change, got %v", name, got)
+	// Terraform keeps provider logs only with TF_LOG or TF_LOG_PROVIDER: then
+	// the environment's levels apply as they are.
+	for _, env := range []map[string]string{
+		{"TF_LOG": "DEBUG"},
+		{"TF_LOG_PROVIDER": "trace"},
+		{"TF_LOG_PROVIDER": "DEBUG", "TF_LOG_PROVIDER_ANYREACH": "OFF", "TF_LOG_PROVIDER_ANYREACH_HTTP": "DEBUG"},
+	} {
+		if got := run(env); len(got) != 0 {
+			t.Errorf("with %v, nothing may change, got %v", env, got)
+		}
+	}
+	// Otherwise Terraform discards every line, whatever level is asked for.
+	for _, env := range []map[string]string{
+		{"TF_LOG": "off"},
+		{"TF_LOG_PROVIDER_ANYREACH_HTTP": "DEBUG"},
+		{"TF_LOG_SDK_PROTO": "TRACE"},
+	} {
+		if got := run(env); !reflect.DeepEqual(got, off) {
+			t.Errorf("with %v, want every level OFF, got %v", env, got)
 		}
 	}
 }

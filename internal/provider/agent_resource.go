@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -324,11 +323,11 @@ func metadataFromAPI(in map[string]any) (types.Map, diag.Diagnostics) {
 			elems[k] = types.StringValue(s)
 			continue
 		}
-		b, err := json.Marshal(v)
+		text, err := encodeJSON(v)
 		if err != nil {
-			b = []byte(fmt.Sprint(v))
+			text = fmt.Sprint(v)
 		}
-		elems[k] = types.StringValue(string(b))
+		elems[k] = types.StringValue(text)
 	}
 	return types.MapValue(types.StringType, elems)
 }

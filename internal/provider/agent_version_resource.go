@@ -255,6 +255,9 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 		// A config already in state passed validation when it was planned and is
 		// only sent again when it changes, so a refresh-only plan of a large fleet
 		// neither fetches the schema nor validates every version again.
+		if plan.Config.Equal(state.Config) {
+			return
+		}
 		if same, _ := plan.Config.StringSemanticEquals(ctx, state.Config); same {
 			return
 		}
@@ -567,16 +570,12 @@ func versionFromAPI(v *client.Version, m *AgentVersionResourceModel, prior strin
 	}
 	m.Config = jsontypes.NewNormalizedValue(cfg)
 
+	// The framework keeps the prior text when the API's is semantically equal
+	// (jsontypes.Normalized), so the server's formatting never shows as drift.
 	if len(v.InstructionBuilderInputs) == 0 || string(v.InstructionBuilderInputs) == "null" {
 		m.InstructionBuilderInputs = jsontypes.NewNormalizedNull()
 	} else {
-		inputs := string(v.InstructionBuilderInputs)
-		if !m.InstructionBuilderInputs.IsNull() && !m.InstructionBuilderInputs.IsUnknown() {
-			if same, _ := m.InstructionBuilderInputs.StringSemanticEquals(context.Background(), jsontypes.NewNormalizedValue(inputs)); same {
-				inputs = m.InstructionBuilderInputs.ValueString()
-			}
-		}
-		m.InstructionBuilderInputs = jsontypes.NewNormalizedValue(inputs)
+		m.InstructionBuilderInputs = jsontypes.NewNormalizedValue(string(v.InstructionBuilderInputs))
 	}
 	return diags
 }

@@ -186,8 +186,12 @@ func TestAccAgentVersionResource_generation(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{GenerationDelay: 300 * time.Millisecond})
 	const addr = "anyreach_agent_version.test"
 	inputs := func(purpose string) string {
+		// Spacing and key order the API does not keep: state must hold
+		// this text, with no drift, because the JSON means the same.
 		return fmt.Sprintf(`
-  instruction_builder_inputs = jsonencode({ industry = "dental", purpose = %q })
+  instruction_builder_inputs = <<-EOT
+    { "purpose": %q,   "industry": "dental" }
+  EOT
   generate_instructions      = true
 `, purpose)
 	}

@@ -17,17 +17,26 @@ import (
 // (TF_LOG_PROVIDER_ANYREACH_HTTP selects its level).
 const httpSubsystem = "http"
 
-// requestLogger returns the client's request logger, or nil when Terraform
-// would discard what it logs: Terraform only keeps a provider's logs when
-// TF_LOG or TF_LOG_PROVIDER names a level. Building a subsystem logger and
-// masking the fields of every request costs CPU on every refresh of a fleet.
-func requestLogger(token string, getenv func(string) string) client.Logger {
+// TerraformKeepsProviderLogs reports whether Terraform passes a provider's
+// logs on: only when TF_LOG or TF_LOG_PROVIDER names a level other than off.
+// Otherwise every line the provider formats is thrown away.
+func TerraformKeepsProviderLogs(getenv func(string) string) bool {
 	for _, name := range []string{"TF_LOG", "TF_LOG_PROVIDER"} {
 		if v := strings.TrimSpace(getenv(name)); v != "" && !strings.EqualFold(v, "off") {
-			return newHTTPLogger(token)
+			return true
 		}
 	}
-	return nil
+	return false
+}
+
+// requestLogger returns the client's request logger, or nil when Terraform
+// would discard what it logs: building a subsystem logger and masking the
+// fields of every request costs CPU on every refresh of a fleet.
+func requestLogger(token string, getenv func(string) string) client.Logger {
+	if !TerraformKeepsProviderLogs(getenv) {
+		return nil
+	}
+	return newHTTPLogger(token)
 }
 
 // httpLogger forwards the client's request logs to tflog, masking the

@@ -118,28 +118,20 @@ func jsonEqual(a, b any) bool {
 			}
 		}
 		return true
-	case json.Number, float64:
-		return numbersEqual(a, b)
+	case json.Number:
+		bv, ok := b.(json.Number)
+		return ok && (av == bv || numbersEqual(av, bv))
 	default:
 		return a == b
 	}
 }
 
-func numbersEqual(a, b any) bool {
-	x, okA := toBigFloat(a)
-	y, okB := toBigFloat(b)
-	return okA && okB && x.Cmp(y) == 0
-}
-
-func toBigFloat(v any) (*big.Float, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		f, _, err := big.ParseFloat(string(n), 10, 256, big.ToNearestEven)
-		return f, err == nil
-	case float64:
-		return big.NewFloat(n), true
-	}
-	return nil, false
+// numbersEqual compares two JSON numbers by value, so 1, 1.0 and 1e0 are equal.
+// decodeJSON keeps every number as a json.Number.
+func numbersEqual(a, b json.Number) bool {
+	x, _, errA := big.ParseFloat(string(a), 10, 256, big.ToNearestEven)
+	y, _, errB := big.ParseFloat(string(b), 10, 256, big.ToNearestEven)
+	return errA == nil && errB == nil && x.Cmp(y) == 0
 }
 
 // refreshConfig decides what state holds for a user-managed JSON document

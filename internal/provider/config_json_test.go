@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestRefreshConfig(t *testing.T) {
@@ -287,4 +289,22 @@ func FuzzParseAgentImportID(f *testing.F) {
 			t.Fatalf("parseAgentImportID(%q) accepted ID %q", id, value)
 		}
 	})
+}
+
+func TestMetadataFromAPIEncodesNonStrings(t *testing.T) {
+	got, diags := metadataFromAPI(map[string]any{
+		"team":  "a&b <ops>",
+		"limit": 1.5,
+		"rule":  map[string]any{"match": "<b>&"},
+	})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want := map[string]string{"team": "a&b <ops>", "limit": "1.5", "rule": `{"match":"<b>&"}`}
+	for k, w := range want {
+		v, ok := got.Elements()[k].(types.String)
+		if !ok || v.ValueString() != w {
+			t.Errorf("metadata[%q] = %v, want %q (JSON without HTML escaping)", k, got.Elements()[k], w)
+		}
+	}
 }
