@@ -46,7 +46,7 @@ func run(args []string) error {
 		logRequests     = fs.Bool("log", false, "log every request to stderr")
 	)
 	fs.Var(&tokens, "token", "accepted credential, repeatable: TOKEN (all scopes) or TOKEN=scope1,scope2 (default "+emulator.DefaultToken+")")
-	fs.Var(&numbers, "phone-number", "E.164 number of the phone directory, repeatable (default +15550100001 … +15550100005)")
+	fs.Var(&numbers, "phone-number", "E.164 number of the phone directory, repeatable (default "+strings.Join(emulator.DefaultPhoneNumbers(), ", ")+")")
 	fs.StringVar(&opts.OrgID, "org", emulator.DefaultOrgID, "organization a pat_ token must name in X-Anyreach-Org")
 	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every /core request, e.g. 25ms")
 	fs.DurationVar(&opts.GenerationDelay, "generation-delay", 0, "how long instruction generation takes, e.g. 2s")
@@ -55,7 +55,7 @@ func run(args []string) error {
 	fs.Float64Var(&opts.LostResponseRate, "lost-response-rate", 0, "share of successful /core writes applied but answered by dropping the connection (0-1)")
 	fs.Int64Var(&opts.Seed, "seed", 0, "seed of the fault randomness")
 	fs.StringVar(&opts.StateFile, "state-file", "", "JSON file to load at start and save after every change")
-	fs.StringVar(&opts.SIPHost, "sip-host", "sip.anyreach.ai", "host part of agent SIP URIs")
+	fs.StringVar(&opts.SIPHost, "sip-host", emulator.DefaultSIPHost, "host part of agent SIP URIs")
 	fs.BoolVar(&opts.DisableSIPUndeploy, "disable-sip-undeploy", false, "answer 405 to DELETE /core/agents/{id}/deploy-as-sip, like the real service")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -3,9 +3,12 @@ package emulator
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -312,5 +315,21 @@ func TestRequestLogKeepsTheLastEntries(t *testing.T) {
 	}
 	if got := e.RequestCounts()["GET /core/agents"]; got != total {
 		t.Errorf("count = %d; counts are never truncated, want %d", got, total)
+	}
+}
+
+func TestControlBodyTooLarge(t *testing.T) {
+	t.Parallel()
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// [A] /_emulator/ bounds bodies like /core: a body over the limit is
+	// refused as such, not cut short and reported as malformed JSON.
+	body := `{"route":"` + strings.Repeat("x", maxBodyBytes) + `"}`
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), "POST", "/_emulator/faults", strings.NewReader(body)))
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413; body %s", rec.Code, rec.Body.String()[:min(200, rec.Body.Len())])
 	}
 }

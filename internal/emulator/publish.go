@@ -65,7 +65,7 @@ func (e *Emulator) publish(c *call) reply {
 	named := append(append([]string{}, assign...), unassign...)
 	for _, n := range named {
 		if e.findNumber(n) == nil {
-			return detailReply(http.StatusNotFound, fmt.Sprintf("Phone number %s not found", n))
+			return phoneNotFound(n)
 		}
 	}
 

@@ -68,6 +68,15 @@ const DefaultToken = "ak_dev.emulator" //nolint:gosec // the emulator's well-kno
 // DefaultOrgID is the organization pat_ tokens must name when Options.OrgID is empty.
 const DefaultOrgID = "org_emulator"
 
+// DefaultSIPHost is the host of agent SIP URIs when Options.SIPHost is empty.
+const DefaultSIPHost = "sip.anyreach.ai"
+
+// DefaultPhoneNumbers seeds the phone-number directory when
+// Options.PhoneNumbers is empty.
+func DefaultPhoneNumbers() []string {
+	return []string{"+15550100001", "+15550100002", "+15550100003", "+15550100004", "+15550100005"}
+}
+
 // DefaultTrunkID is the trunk of the seeded phone numbers.
 const DefaultTrunkID = "trunk_default"
 
@@ -102,6 +111,9 @@ type Emulator struct {
 	buckets    map[string]*bucket
 	faults     map[string]*injectedFault
 	genFailure string
+	// generating is how many versions may still be generating, so that
+	// settleLocked, which runs on every request, scans only when one is.
+	generating int
 	counts     map[string]int
 	log        []LoggedRequest
 }
@@ -112,10 +124,10 @@ func New(opts Options) (*Emulator, error) {
 		opts.OrgID = DefaultOrgID
 	}
 	if opts.SIPHost == "" {
-		opts.SIPHost = "sip.anyreach.ai"
+		opts.SIPHost = DefaultSIPHost
 	}
 	if len(opts.PhoneNumbers) == 0 {
-		opts.PhoneNumbers = []string{"+15550100001", "+15550100002", "+15550100003", "+15550100004", "+15550100005"}
+		opts.PhoneNumbers = DefaultPhoneNumbers()
 	}
 	for name, rate := range map[string]float64{"FaultRate": opts.FaultRate, "LostResponseRate": opts.LostResponseRate} {
 		if rate < 0 || rate > 1 {
@@ -245,13 +257,15 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 // serveControl runs one /_emulator/ request. Control handlers lock on their
 // own (they are the exported Go methods), so no lock is held here.
 func (e *Emulator) serveControl(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
 		return
 	}
 	m := e.control.match(r.Method, splitPath(r.URL.EscapedPath()))
 	var rep reply
 	switch {
+	case len(body) > maxBodyBytes:
+		rep = detailReply(http.StatusRequestEntityTooLarge, "Request body too large")
 	case m.route != nil:
 		rep = m.route.handler(&call{r: r, params: m.params, body: body, query: r.URL.Query()})
 	case m.pathRoute != nil:

@@ -120,6 +120,9 @@ func (e *Emulator) loadState(path string) error {
 		e.observeTime(a.CreatedAt, a.UpdatedAt)
 		for _, v := range a.Versions {
 			e.observeTime(v.CreatedAt, v.UpdatedAt)
+			if v.GenerationDoneAt != nil {
+				e.generating++
+			}
 		}
 	}
 	e.numbers = nil

@@ -346,18 +346,29 @@ func (e *Emulator) generateInstructions(c *call) reply {
 	}
 	done := time.Now().Add(e.opts.GenerationDelay)
 	v.InstructionsStatus, v.InstructionsError, v.GenerationDoneAt = statusGenerating, nil, &done
+	e.generating++
 	v.UpdatedAt = e.now()
 	e.touch()
 	return jsonReply(http.StatusAccepted, map[string]any{"status": statusGenerating})
 }
 
 // settleLocked finishes every generation whose time has come. It runs at the
-// start of every locked section, so all observers agree on the outcome.
+// start of every locked section, so all observers agree on the outcome; it
+// scans the versions only while some are generating, and counts what is left
+// (versions of deleted agents drop out of the count).
 func (e *Emulator) settleLocked(now time.Time) {
+	if e.generating == 0 {
+		return
+	}
+	e.generating = 0
 	for _, a := range e.agents {
 		for i := range a.Versions {
 			v := &a.Versions[i]
-			if v.InstructionsStatus != statusGenerating || v.GenerationDoneAt == nil || now.Before(*v.GenerationDoneAt) {
+			if v.InstructionsStatus != statusGenerating || v.GenerationDoneAt == nil {
+				continue
+			}
+			if now.Before(*v.GenerationDoneAt) {
+				e.generating++
 				continue
 			}
 			v.GenerationDoneAt = nil
