@@ -31,14 +31,8 @@ type AgentDataSource struct {
 
 // AgentDataSourceModel is the state of anyreach_agent (data source).
 type AgentDataSourceModel struct {
-	ID           types.String `tfsdk:"id"`
-	Name         types.String `tfsdk:"name"`
-	Description  types.String `tfsdk:"description"`
-	Active       types.Bool   `tfsdk:"active"`
-	IsDemo       types.Bool   `tfsdk:"is_demo"`
-	Metadata     types.Map    `tfsdk:"metadata"`
-	CreatedAt    types.String `tfsdk:"created_at"`
-	UpdatedAt    types.String `tfsdk:"updated_at"`
+	// AgentResourceModel holds the agent's own fields, as the resource does.
+	AgentResourceModel
 	Versions     types.List   `tfsdk:"versions"`
 	PhoneNumbers types.List   `tfsdk:"phone_numbers"`
 	SIPURI       types.String `tfsdk:"sip_uri"`
@@ -112,7 +106,9 @@ func (d *AgentDataSource) Configure(_ context.Context, req datasource.ConfigureR
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// Read resolves the agent and reads it with one GET.
+// Read resolves the agent and reads it with one GET. A lookup by name lists
+// agents first; the GET still follows because the API documents versions,
+// phone numbers and the SIP endpoint only for GET /core/agents/{id}.
 func (d *AgentDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var cfg AgentDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
@@ -138,16 +134,8 @@ func (d *AgentDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 }
 
 func agentDataFromAPI(a *client.Agent, m *AgentDataSourceModel) diag.Diagnostics {
-	var diags, d diag.Diagnostics
-	m.ID = types.StringValue(a.ID)
-	m.Name = types.StringValue(a.Name)
-	m.Description = types.StringValue(a.Description)
-	m.Active = types.BoolValue(a.Active)
-	m.IsDemo = types.BoolValue(a.IsDemo)
-	m.CreatedAt = types.StringValue(a.CreatedAt)
-	m.UpdatedAt = types.StringValue(a.UpdatedAt)
-	m.Metadata, d = metadataFromAPI(a.Metadata)
-	diags.Append(d...)
+	diags := agentFromAPI(a, &m.AgentResourceModel)
+	var d diag.Diagnostics
 
 	versions := make([]attr.Value, 0, len(a.Versions))
 	for _, v := range a.Versions {

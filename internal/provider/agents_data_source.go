@@ -147,7 +147,7 @@ func (d *AgentsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	items := make([]attr.Value, 0, len(agents))
 	ids := make([]attr.Value, 0, len(agents))
 	for i := range agents {
-		obj, diags := agentListItem(&agents[i])
+		obj, diags := agentListItem(ctx, &agents[i])
 		resp.Diagnostics.Append(diags...)
 		items = append(items, obj)
 		ids = append(ids, types.StringValue(agents[i].ID))
@@ -161,18 +161,12 @@ func (d *AgentsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
-func agentListItem(a *client.Agent) (attr.Value, diag.Diagnostics) {
-	metadata, diags := metadataFromAPI(a.Metadata)
-	obj, d := types.ObjectValue(agentListItemType.AttrTypes, map[string]attr.Value{
-		"id":          types.StringValue(a.ID),
-		"name":        types.StringValue(a.Name),
-		"description": types.StringValue(a.Description),
-		"active":      types.BoolValue(a.Active),
-		"is_demo":     types.BoolValue(a.IsDemo),
-		"metadata":    metadata,
-		"created_at":  types.StringValue(a.CreatedAt),
-		"updated_at":  types.StringValue(a.UpdatedAt),
-	})
+// agentListItem is one element of agents: the agent's own fields, converted
+// as anyreach_agent converts them.
+func agentListItem(ctx context.Context, a *client.Agent) (attr.Value, diag.Diagnostics) {
+	var m AgentResourceModel
+	diags := agentFromAPI(a, &m)
+	obj, d := types.ObjectValueFrom(ctx, agentListItemType.AttrTypes, m)
 	diags.Append(d...)
 	return obj, diags
 }

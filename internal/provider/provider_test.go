@@ -20,11 +20,19 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 // testToken is the emulator's default credential, which has every scope.
-const testToken = "ak_dev.emulator"
+const testToken = emulator.DefaultToken
 
 // TestMain makes the acceptance suite runnable with a bare `go test`: it always
 // runs (never skips) and neutralises environment quirks that break the CLI.
 func TestMain(m *testing.M) {
+	code := runTests(m)
+	if cliBuildDir != "" {
+		os.RemoveAll(cliBuildDir)
+	}
+	os.Exit(code)
+}
+
+func runTests(m *testing.M) int {
 	setDefaultEnv("TF_ACC", "1")
 	setDefaultEnv("CHECKPOINT_DISABLE", "1")
 	// Without this the test reattach also registers the legacy "-" namespace, which OpenTofu rejects.
@@ -41,11 +49,9 @@ func TestMain(m *testing.M) {
 			panic(err)
 		}
 		os.Setenv("TF_CLI_CONFIG_FILE", empty) //nolint:usetesting // TestMain has no *testing.T
-		code := m.Run()
-		os.RemoveAll(dir)
-		os.Exit(code)
+		defer os.RemoveAll(dir)
 	}
-	os.Exit(m.Run())
+	return m.Run()
 }
 
 func setDefaultEnv(key, value string) {

@@ -13,7 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"context"
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
+	"sync"
 )
 
 // TestCLITokenNeverLeaks runs the real terraform CLI against the provider
@@ -231,13 +233,20 @@ func newCLIWorkspace(t *testing.T, providerDir, providerBlock string, env []stri
 	return w
 }
 
-// run runs one terraform command with its own trace log file.
-func (w *cliWorkspace) run(t *testing.T, args ...string) (string, error) {
+// command prepares one terraform command with its own trace log file.
+func (w *cliWorkspace) command(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
 	w.n++
 	cmd := exec.CommandContext(t.Context(), terraformBinary(t), args...) //nolint:gosec // the test's own terraform binary and arguments
 	cmd.Dir = w.dir
 	cmd.Env = append(append([]string{}, w.env...), fmt.Sprintf("TF_LOG_PATH=%s/%02d-%s.log", w.logs, w.n, args[0]))
+	return cmd
+}
+
+// run runs one terraform command and records its output.
+func (w *cliWorkspace) run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := w.command(t, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -260,9 +269,7 @@ func (w *cliWorkspace) mustRun(t *testing.T, args ...string) string {
 func (w *cliWorkspace) fullCycle(t *testing.T) string {
 	t.Helper()
 	w.mustRun(t, "plan", "-input=false", "-no-color", "-out=plan.out")
-	cmd := exec.CommandContext(t.Context(), terraformBinary(t), "show", "-json", "plan.out") //nolint:gosec // the test's own terraform binary
-	cmd.Dir, cmd.Env = w.dir, w.env
-	planJSON, err := cmd.Output()
+	planJSON, err := w.command(t, "show", "-json", "plan.out").Output()
 	if err != nil {
 		t.Fatalf("terraform show -json plan.out: %v", err)
 	}
@@ -313,23 +320,39 @@ func (w *cliWorkspace) assertClean(t *testing.T, secrets []string) {
 	}
 }
 
-// buildProviderBinary builds the provider from this module into a temporary
-// directory named as a dev override expects.
-func buildProviderBinary(t *testing.T) string {
-	t.Helper()
+// cliBuildDir holds the provider binary the CLI tests share; TestMain
+// removes it.
+var cliBuildDir string
+
+// providerBuild builds the provider from this module once per test process,
+// into a directory named as a dev override expects.
+var providerBuild = sync.OnceValues(func() (string, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Fatalf("the go command is needed to build the provider: %v", err)
+		return "", fmt.Errorf("the go command is needed to build the provider: %w", err)
 	}
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), goBin, "build", "-o", filepath.Join(dir, "terraform-provider-anyreach"), ".") //nolint:gosec // the go command on PATH
+	if cliBuildDir, err = os.MkdirTemp("", "anyreach-provider-bin"); err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(context.Background(), goBin, "build", "-o", filepath.Join(cliBuildDir, "terraform-provider-anyreach"), ".") //nolint:gosec // the go command on PATH
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the provider: %v\n%s", err, out)
+		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return cliBuildDir, nil
+})
+
+// buildProviderBinary returns the directory of the provider binary built
+// from this module.
+func buildProviderBinary(t *testing.T) string {
+	t.Helper()
+	dir, err := providerBuild()
+	if err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }
