@@ -119,10 +119,6 @@ func (c requestCounts) total() int {
 // schema counts the AgentConfig schema fetches.
 func (c requestCounts) schema() int { return c[schemaRoute] }
 
-// resources counts every /core request except the schema fetch, which is
-// reported on its own.
-func (c requestCounts) resources() int { return c.total() - c.schema() }
-
 // String lists the routes, most requested first, e.g.
 // "GET /core/agents/{agent_id} ×2, PUT /core/agents/{agent_id} ×1".
 func (c requestCounts) String() string {
