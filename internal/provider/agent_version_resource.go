@@ -17,12 +17,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
@@ -58,12 +58,8 @@ type AgentVersionResourceModel struct {
 	GenerateInstructions     types.Bool           `tfsdk:"generate_instructions"`
 	Version                  types.Int64          `tfsdk:"version"`
 	VersionID                types.String         `tfsdk:"version_id"`
-	Published                types.Bool           `tfsdk:"published"`
-	PublishedAt              types.String         `tfsdk:"published_at"`
 	InstructionsStatus       types.String         `tfsdk:"instructions_status"`
-	EffectiveConfig          types.String         `tfsdk:"effective_config"`
 	CreatedAt                types.String         `tfsdk:"created_at"`
-	UpdatedAt                types.String         `tfsdk:"updated_at"`
 	Timeouts                 timeouts.Value       `tfsdk:"timeouts"`
 }
 
@@ -72,29 +68,16 @@ func (r *AgentVersionResource) Metadata(_ context.Context, req resource.Metadata
 	resp.TypeName = req.ProviderTypeName + "_agent_version"
 }
 
-// replaceIfPublished forces a new version when a published one would change,
-// because the API refuses to edit published versions.
-var replaceIfPublished = stringplanmodifier.RequiresReplaceIf(
-	func(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
-		if req.State.Raw.IsNull() {
-			return
-		}
-		var published types.Bool
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("published"), &published)...)
-		resp.RequiresReplace = published.ValueBool()
-	},
-	"The version is published, and published versions are immutable, so this change creates a new version.",
-	"The version is published, and published versions are immutable, so this change creates a new version.",
-)
-
 // Schema describes anyreach_agent_version.
 func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "One version of an agent's configuration (voice, model, prompt, tools, knowledge bases). A version is created " +
 			"as a **draft**, and a change to a draft is made in place. Once published (by `anyreach_publish` or in the dashboard) " +
 			"it is **immutable**: a later change to `config` or `instruction_builder_inputs` plans a replacement, which creates a " +
-			"new version and leaves the old one in the agent's history. Versions cannot be deleted through the API: destroying " +
-			"this resource only removes it from Terraform state.",
+			"new version and leaves the old one in the agent's history, and the plan says so in a warning. Whether the version " +
+			"is published is read from the API when a change is planned rather than kept in state, since publishing is " +
+			"`anyreach_publish`'s doing (the `anyreach_agent_version` data source shows it). Versions cannot be deleted " +
+			"through the API: destroying this resource only removes it from Terraform state.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description:   "`<agent_id>/<version>`, also the import ID.",
@@ -108,17 +91,16 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"config": schema.StringAttribute{
 				CustomType: jsontypes.NormalizedType{},
-				Description: "The AgentConfig as a JSON string: write `jsonencode({...})` or `file(\"agent.json\")` with a config exported " +
-					"from the dashboard's agent builder. Exactly one of `config` and `base_version`. It is validated against the " +
-					"API's AgentConfig JSON Schema at plan time. Only the keys written here are compared on refresh: server " +
-					"defaults never show as a diff, while an out-of-band change to a key written here does. Changing it updates a " +
-					"draft in place and replaces a published version.",
-				Optional: true,
-				Computed: true,
-				PlanModifiers: []planmodifier.String{
-					stringplanmodifier.UseStateForUnknown(),
-					replaceIfPublished,
-				},
+				Description: "The whole AgentConfig as a JSON string: write `jsonencode({...})` or `file(\"agent.json\")` with a config " +
+					"exported from the dashboard's agent builder. Exactly one of `config` and `base_version`. It is validated " +
+					"against the API's AgentConfig JSON Schema at plan time. What the schema declares as a default is implied, so " +
+					"leaving a key out and writing its default are the same; whitespace, key order and number spelling never " +
+					"matter. Any other difference from the stored config (a dashboard edit anywhere in it) shows in the plan as " +
+					"exactly that difference, and apply restores this config. Changing it updates a draft in place and replaces a " +
+					"published version.",
+				Optional:      true,
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"base_version": schema.Int64Attribute{
 				Description: "Create the version as a copy of this existing version number of the same agent, instead of from `config`. " +
@@ -132,8 +114,7 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Description: "Inputs of Anyreach's instruction builder (for example industry and purpose) as a JSON object string. " +
 					"With `generate_instructions`, the builder writes the agent's instructions from them. Changing it updates a " +
 					"draft in place and replaces a published version.",
-				Optional:      true,
-				PlanModifiers: []planmodifier.String{replaceIfPublished},
+				Optional: true,
 			},
 			"generate_instructions": schema.BoolAttribute{
 				Description: "Generate the version's instructions from `instruction_builder_inputs` after the version is created and " +
@@ -153,32 +134,14 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"published": schema.BoolAttribute{
-				Description:   "Whether the version is published (and therefore immutable).",
-				Computed:      true,
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
-			},
-			"published_at": schema.StringAttribute{
-				Description:   "When the version was published (RFC 3339), null for a draft.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
 			"instructions_status": schema.StringAttribute{
 				Description: "State of instruction generation: `idle`, `generating`, `completed` or `failed`.",
-				Computed:    true,
-			},
-			"effective_config": schema.StringAttribute{
-				Description: "The complete config as the API stores it, server defaults included, as compact JSON with sorted keys.",
 				Computed:    true,
 			},
 			"created_at": schema.StringAttribute{
 				Description:   "When the version was created (RFC 3339).",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"updated_at": schema.StringAttribute{
-				Description: "When the version was last changed (RFC 3339).",
-				Computed:    true,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -234,55 +197,160 @@ func (r *AgentVersionResource) Configure(_ context.Context, req resource.Configu
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan plans a new version where a change of generate_instructions
-// cannot be made to a published version, and validates the planned config
-// against the API's AgentConfig schema, so a bad config fails the plan before
-// anything is created.
+// ModifyPlan decides what a configuration change means (config_model.go):
+// a config equivalent to the one in state keeps state's text, so a
+// reformatted file or a key written as its default plans nothing; a real
+// change updates a draft in place, or replaces a published version with a
+// warning that says why. Whether the version is published is read from the
+// API only when a change is planned, so a plan without changes sends no
+// request. A new or changed config is validated against the schema.
 func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
 	}
-	if !req.State.Raw.IsNull() {
-		var plan, state AgentVersionResourceModel
-		resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if resp.Diagnostics.HasError() {
-			return
+	var plan AgentVersionResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.validatePlannedConfig(ctx, plan, &resp.Diagnostics)
+		return
+	}
+	var state AgentVersionResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	baseline := readBaseline(ctx, req.Private)
+
+	var changed []path.Path
+	configChanged, diags := r.planConfig(ctx, &plan, state)
+	resp.Diagnostics.Append(diags...)
+	if configChanged {
+		changed = append(changed, path.Root("config"))
+	}
+	if !plan.InstructionBuilderInputs.IsUnknown() && !plan.InstructionBuilderInputs.Equal(state.InstructionBuilderInputs) {
+		if same, _ := plan.InstructionBuilderInputs.StringSemanticEquals(ctx, state.InstructionBuilderInputs); same {
+			plan.InstructionBuilderInputs = state.InstructionBuilderInputs
+		} else {
+			changed = append(changed, path.Root("instruction_builder_inputs"))
 		}
-		if state.Published.ValueBool() && generationChangeNeedsWrite(plan, state) {
-			resp.RequiresReplace = append(resp.RequiresReplace, path.Root("generate_instructions"))
-		}
-		// A config already in state passed validation when it was planned and is
-		// only sent again when it changes, so a refresh-only plan of a large fleet
-		// neither fetches the schema nor validates every version again.
-		if plan.Config.Equal(state.Config) {
-			return
-		}
-		if same, _ := plan.Config.StringSemanticEquals(ctx, state.Config); same {
-			return
+	} else if plan.InstructionBuilderInputs.IsUnknown() {
+		changed = append(changed, path.Root("instruction_builder_inputs"))
+	}
+	if generationChangeNeedsWrite(plan, state, baseline) {
+		changed = append(changed, path.Root("generate_instructions"))
+	}
+	if len(changed) == 0 {
+		// Nothing reaches the API, so nothing the API computes changes.
+		plan.InstructionsStatus = state.InstructionsStatus
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if len(changed) == 0 || resp.Diagnostics.HasError() {
+		return
+	}
+	if configChanged {
+		r.validatePlannedConfig(ctx, plan, &resp.Diagnostics)
+	}
+
+	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
+	v, err := r.data.client.GetVersion(ctx, agentID, number)
+	if client.IsNotFound(err) {
+		return // refresh removes it; nothing to decide
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot plan Anyreach agent version change",
+			apiErrorDetail(fmt.Sprintf("Reading version %d of agent %s to learn whether it is published", number, agentID), err))
+		return
+	}
+	if !v.Published {
+		return
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, changed...)
+	names := make([]string, len(changed))
+	for i, p := range changed {
+		names[i] = p.String()
+	}
+	resp.Diagnostics.AddWarning(fmt.Sprintf("Version %d is published, so this change creates a new version", number),
+		fmt.Sprintf("Version %d of agent %s is published, and published versions are immutable. Applying this change to %s creates "+
+			"a new version of the agent (the next version number) from this configuration, and version %d stays in the agent's "+
+			"history. An anyreach_publish that refers to this resource's version then moves its phone numbers to the new version "+
+			"in one call, so no number is left without an agent.", number, agentID, strings.Join(names, " and "), number))
+}
+
+// planConfig plans config against state: equivalent text keeps state's,
+// anything else is a change. It reports whether config changes.
+func (r *AgentVersionResource) planConfig(ctx context.Context, plan *AgentVersionResourceModel, state AgentVersionResourceModel) (bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	switch {
+	case plan.Config.IsUnknown():
+		return true, nil
+	case plan.Config.IsNull(), plan.Config.Equal(state.Config), state.Config.IsNull():
+		return false, nil
+	}
+	wanted, err := decodeJSON(plan.Config.ValueString())
+	if err != nil {
+		return true, nil // the JSON type reports malformed JSON on the attribute
+	}
+	stored, err := decodeJSON(state.Config.ValueString())
+	if err != nil {
+		return true, nil
+	}
+	rule := configRule{generated: plan.GenerateInstructions.ValueBool() && state.GenerateInstructions.ValueBool()}
+	same := rule.equivalent(wanted, stored)
+	if !same {
+		// Defaults and the service's own keys need the schema.
+		rule.shape = r.shape(ctx)
+		if rule.shape != nil {
+			same = rule.equivalent(wanted, stored)
+		} else if rule.writtenKeysMatch(wanted, stored) {
+			same = true
+			diags.AddAttributeWarning(path.Root("config"), "Config compared on the keys it writes only",
+				"The AgentConfig JSON Schema is not available (validate_config = false, or GET /core/agent-config-schema failed), "+
+					"so the defaults it declares could not be applied: the stored config was compared with config on the keys "+
+					"config writes only, and keys it leaves out are not checked.")
 		}
 	}
+	if same {
+		plan.Config = state.Config
+	}
+	return !same, diags
+}
+
+// shape returns the AgentConfig schema's shape for the drift rule, or nil
+// when validation is off or the schema cannot be fetched.
+func (r *AgentVersionResource) shape(ctx context.Context) *configShape {
 	if r.data == nil || !r.data.validateConfig {
+		return nil
+	}
+	s, err := r.data.configSchema(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "the AgentConfig schema is not available; comparing the keys config writes", map[string]any{"error": err.Error()})
+		return nil
+	}
+	return s.shape
+}
+
+// validatePlannedConfig checks a new or changed config against the API's
+// AgentConfig schema, so a bad config fails the plan before anything is created.
+func (r *AgentVersionResource) validatePlannedConfig(ctx context.Context, plan AgentVersionResourceModel, diags *diag.Diagnostics) {
+	if r.data == nil || !r.data.validateConfig || plan.Config.IsNull() || plan.Config.IsUnknown() {
 		return
 	}
-	var config jsontypes.Normalized
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("config"), &config)...)
-	if resp.Diagnostics.HasError() || config.IsNull() || config.IsUnknown() {
-		return
-	}
-	doc, err := decodeJSON(config.ValueString())
+	doc, err := decodeJSON(plan.Config.ValueString())
 	if err != nil {
 		return // the JSON type's own validation reports malformed JSON on the attribute
 	}
 	s, err := r.data.configSchema(ctx)
 	if err != nil {
-		resp.Diagnostics.AddAttributeWarning(path.Root("config"), "AgentConfig not validated",
+		diags.AddAttributeWarning(path.Root("config"), "AgentConfig not validated",
 			"The AgentConfig JSON Schema could not be fetched from GET /core/agent-config-schema, so config was not validated "+
 				"at plan time; the API still validates it on apply. Cause: "+err.Error())
 		return
 	}
 	if problems := s.validate(doc); len(problems) > 0 {
-		resp.Diagnostics.AddAttributeError(path.Root("config"), "Invalid agent config",
+		diags.AddAttributeError(path.Root("config"), "Invalid agent config",
 			"config does not match the AgentConfig JSON Schema served by the Anyreach API:\n  - "+strings.Join(problems, "\n  - ")+
 				"\n\nFix the listed paths (see the anyreach_agent_config_schema data source for the schema), or set "+
 				"validate_config = false in the provider block to leave validation to the API.")
@@ -311,11 +379,11 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	v, err := r.data.client.CreateVersion(ctx, agentID, in)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Anyreach agent version",
-			apiErrorDetail(fmt.Sprintf("Creating a version of agent %s", agentID), err)+versionErrorHint(err))
+			apiErrorDetail(fmt.Sprintf("Creating a version of agent %s", agentID), err)+r.versionErrorHint(ctx, agentID, 0, err))
 		return
 	}
 	// The version exists from here on; keep it in state whatever happens next.
-	resp.Diagnostics.Append(versionFromAPI(v, &plan, plan.Config.ValueString())...)
+	resp.Diagnostics.Append(r.written(ctx, v, &plan, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -327,10 +395,31 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 		v, diags = r.generate(ctx, agentID, v.Version, "create", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
-			resp.Diagnostics.Append(versionFromAPI(v, &plan, plan.Config.ValueString())...)
+			resp.Diagnostics.Append(r.written(ctx, v, &plan, resp.Private)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		}
 	}
+}
+
+// written records the API's answer to the provider's own write: state keeps
+// the planned config text (a config without one, copied from base_version,
+// takes the stored config), and the stored config becomes the baseline that
+// later refreshes compare with (config_model.go).
+func (r *AgentVersionResource) written(ctx context.Context, v *client.Version, m *AgentVersionResourceModel, private privateState) diag.Diagnostics {
+	server, diags := versionFromAPI(v, m)
+	if diags.HasError() {
+		return diags
+	}
+	if m.Config.IsNull() || m.Config.IsUnknown() {
+		cfg, _, err := configRule{}.refreshed("", nil, server)
+		if err != nil {
+			diags.AddError("Unexpected config from the API", err.Error())
+			return diags
+		}
+		m.Config = jsontypes.NewNormalizedValue(cfg)
+	}
+	diags.Append(writeBaseline(ctx, private, server)...)
+	return diags
 }
 
 // Read refreshes the version by number (never "latest", which creates drafts).
@@ -343,6 +432,7 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	v, err := r.data.client.GetVersion(ctx, agentID, number)
 	if client.IsNotFound(err) {
+		tflog.Info(ctx, "removing anyreach_agent_version from state: the API no longer has it", map[string]any{"agent_id": agentID, "version": number})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -351,12 +441,35 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 			apiErrorDetail(fmt.Sprintf("Reading version %d of agent %s", number, agentID), err))
 		return
 	}
-	resp.Diagnostics.Append(versionFromAPI(v, &state, state.Config.ValueString())...)
+	prior := ""
+	if !state.Config.IsNull() && !state.Config.IsUnknown() {
+		prior = state.Config.ValueString()
+	}
+	server, diags := versionFromAPI(v, &state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	baseline := readBaseline(ctx, req.Private)
+	rule := configRule{generated: state.GenerateInstructions.ValueBool()}
+	if prior == "" || baseline == nil || !jsonEqual(server, baseline) {
+		// Only an import or an out-of-band change needs the schema's defaults.
+		rule.shape = r.shape(ctx)
+	}
+	cfg, newBaseline, err := rule.refreshed(prior, baseline, server)
+	if err != nil {
+		resp.Diagnostics.AddError("Unexpected config from the API", err.Error())
+		return
+	}
+	state.Config = jsontypes.NewNormalizedValue(cfg)
+	if baseline == nil {
+		resp.Diagnostics.Append(writeBaseline(ctx, resp.Private, newBaseline)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // Update changes a draft in place; published versions never reach here
-// because every change to them plans a replacement.
+// because ModifyPlan plans a replacement for every change to them.
 func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state AgentVersionResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -365,9 +478,10 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
+	baseline := readBaseline(ctx, req.Private)
 
 	in := client.VersionUpdate{}
-	if !plan.Config.IsUnknown() && !plan.Config.IsNull() && (!plan.Config.Equal(state.Config) || takesOverInstructions(plan, state)) {
+	if !plan.Config.IsUnknown() && !plan.Config.IsNull() && (!plan.Config.Equal(state.Config) || takesOverInstructions(plan, state, baseline)) {
 		in.Config = json.RawMessage(plan.Config.ValueString())
 	}
 	inputsChanged := !plan.InstructionBuilderInputs.Equal(state.InstructionBuilderInputs)
@@ -384,10 +498,15 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update Anyreach agent version",
-			apiErrorDetail(fmt.Sprintf("Updating version %d of agent %s", number, agentID), err)+versionErrorHint(err))
+			apiErrorDetail(fmt.Sprintf("Updating version %d of agent %s", number, agentID), err)+r.versionErrorHint(ctx, agentID, number, err))
 		return
 	}
-	resp.Diagnostics.Append(versionFromAPI(v, &plan, plan.Config.ValueString())...)
+	if in.Config != nil || in.InstructionBuilderInputs != nil || baseline == nil {
+		resp.Diagnostics.Append(r.written(ctx, v, &plan, resp.Private)...)
+	} else {
+		_, diags := versionFromAPI(v, &plan)
+		resp.Diagnostics.Append(diags...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -401,7 +520,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 		v, diags = r.generate(ctx, agentID, number, "update", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
-			resp.Diagnostics.Append(versionFromAPI(v, &plan, plan.Config.ValueString())...)
+			resp.Diagnostics.Append(r.written(ctx, v, &plan, resp.Private)...)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		}
 	}
@@ -412,7 +531,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 // turning it off hands config's instructions back to the user, which writes
 // them when they differ from what the builder generated. Neither can be done
 // to a published version, so ModifyPlan then plans a new one.
-func generationChangeNeedsWrite(plan, state AgentVersionResourceModel) bool {
+func generationChangeNeedsWrite(plan, state AgentVersionResourceModel, baseline any) bool {
 	if plan.GenerateInstructions.IsUnknown() {
 		return false
 	}
@@ -421,16 +540,17 @@ func generationChangeNeedsWrite(plan, state AgentVersionResourceModel) bool {
 	case !was && is:
 		return !plan.InstructionBuilderInputs.IsNull()
 	case was && !is:
-		return takesOverInstructions(plan, state)
+		return takesOverInstructions(plan, state, baseline)
 	}
 	return false
 }
 
 // takesOverInstructions reports that generate_instructions is being turned
 // off while config's instructions differ from the generated ones the version
-// holds: from now on config owns them, so they must be written. While
-// generation was on they were not compared, so config itself looks unchanged.
-func takesOverInstructions(plan, state AgentVersionResourceModel) bool {
+// holds (the baseline): from now on config owns them, so they must be
+// written. While generation was on they were not compared, so config itself
+// looks unchanged.
+func takesOverInstructions(plan, state AgentVersionResourceModel, baseline any) bool {
 	if !state.GenerateInstructions.ValueBool() || plan.GenerateInstructions.IsUnknown() || plan.GenerateInstructions.ValueBool() ||
 		plan.Config.IsUnknown() || plan.Config.IsNull() {
 		return false
@@ -439,14 +559,10 @@ func takesOverInstructions(plan, state AgentVersionResourceModel) bool {
 	if err != nil {
 		return false
 	}
-	stored, err := decodeJSON(state.EffectiveConfig.ValueString())
-	if err != nil {
-		return true
-	}
 	w, _ := wanted.(map[string]any)
-	s, _ := stored.(map[string]any)
+	s, ok := baseline.(map[string]any)
 	want, written := w["instructions"]
-	return written && !jsonEqual(want, s["instructions"])
+	return written && (!ok || !jsonEqual(want, s["instructions"]))
 }
 
 // Delete only forgets the version: the API has no way to delete one.
@@ -519,21 +635,25 @@ func (r *AgentVersionResource) generate(ctx context.Context, agentID string, num
 }
 
 // versionErrorHint adds what to do for the version-specific API refusals.
-func versionErrorHint(err error) string {
+// A 400 can mean several things, so the version is read again and its
+// documented published field decides whether immutability was the cause.
+func (r *AgentVersionResource) versionErrorHint(ctx context.Context, agentID string, number int, err error) string {
 	switch {
-	case client.IsBadRequest(err):
-		return "\n\nThe version is published, and published versions are immutable. Run terraform apply again: the next plan " +
-			"creates a new version instead."
+	case client.IsBadRequest(err) && number > 0:
+		if v, gerr := r.data.client.GetVersion(ctx, agentID, number); gerr == nil && v.Published {
+			return fmt.Sprintf("\n\nVersion %d was published meanwhile (for example in the dashboard), and published versions are "+
+				"immutable. Run terraform apply again: the next plan creates a new version instead.", number)
+		}
 	case client.IsValidation(err):
 		return "\n\nThe API rejected the config. Check it against the anyreach_agent_config_schema data source."
 	}
 	return ""
 }
 
-// versionFromAPI copies the API's view of a version into the model. prior is
-// the config text state held before, used to keep server defaults out of the
-// plan (see config_json.go).
-func versionFromAPI(v *client.Version, m *AgentVersionResourceModel, prior string) diag.Diagnostics {
+// versionFromAPI copies the API's view of a version into the model, all but
+// config, whose text the drift rule decides (config_model.go). It returns
+// the stored config, decoded.
+func versionFromAPI(v *client.Version, m *AgentVersionResourceModel) (any, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	m.ID = types.StringValue(fmt.Sprintf("%s/%d", v.AgentID, v.Version))
 	if v.AgentID != "" {
@@ -541,34 +661,14 @@ func versionFromAPI(v *client.Version, m *AgentVersionResourceModel, prior strin
 	}
 	m.Version = types.Int64Value(int64(v.Version))
 	m.VersionID = types.StringValue(v.VersionID)
-	m.Published = types.BoolValue(v.Published)
-	m.PublishedAt = types.StringPointerValue(v.PublishedAt)
 	m.InstructionsStatus = types.StringValue(v.InstructionsStatus)
 	m.CreatedAt = types.StringValue(v.CreatedAt)
-	m.UpdatedAt = types.StringValue(v.UpdatedAt)
 
-	// Parsed once: it yields both effective_config and the projected config.
 	server, err := decodeJSON(string(v.Config))
-	if err == nil {
-		var effective string
-		effective, err = encodeJSON(server)
-		m.EffectiveConfig = types.StringValue(effective)
-	}
 	if err != nil {
 		diags.AddError("Unexpected config from the API", fmt.Sprintf("Version %d of agent %s has a config that is not JSON: %s", v.Version, v.AgentID, err))
-		return diags
+		return nil, diags
 	}
-
-	var ignore []string
-	if m.GenerateInstructions.ValueBool() {
-		ignore = []string{"instructions"}
-	}
-	cfg, err := refreshConfigValue(prior, server, ignore...)
-	if err != nil {
-		diags.AddError("Unexpected config from the API", err.Error())
-		return diags
-	}
-	m.Config = jsontypes.NewNormalizedValue(cfg)
 
 	// The framework keeps the prior text when the API's is semantically equal
 	// (jsontypes.Normalized), so the server's formatting never shows as drift.
@@ -577,5 +677,48 @@ func versionFromAPI(v *client.Version, m *AgentVersionResourceModel, prior strin
 	} else {
 		m.InstructionBuilderInputs = jsontypes.NewNormalizedValue(string(v.InstructionBuilderInputs))
 	}
-	return diags
+	return server, diags
+}
+
+// privateState is the framework's private state of a resource, as requests
+// and responses carry it.
+type privateState interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// baselineKey names the private-state entry that holds the config the API
+// answered to the provider's last write (config_model.go).
+const baselineKey = "stored_config"
+
+// readBaseline returns the baseline, or nil when none is recorded.
+func readBaseline(ctx context.Context, private interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}) any {
+	if private == nil {
+		return nil
+	}
+	raw, diags := private.GetKey(ctx, baselineKey)
+	if diags.HasError() || len(raw) == 0 {
+		return nil
+	}
+	v, err := decodeJSON(string(raw))
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+// writeBaseline records the baseline.
+func writeBaseline(ctx context.Context, private privateState, server any) diag.Diagnostics {
+	if private == nil || server == nil {
+		return nil
+	}
+	text, err := encodeJSON(server)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Unexpected config from the API", err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, baselineKey, []byte(text))
 }

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -54,8 +55,6 @@ func TestAccAgentVersionResource_draftLifecycle(t *testing.T) {
 				Config: testAccVersionConfig(emu, "gpt-4o", ""),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published"), knownvalue.Bool(false)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("effective_config"), knownvalue.StringRegexp(regexp.MustCompile(`"temperature":0.7`))),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[^/]+/1$`))),
 					captureAttr("anyreach_agent.test", "id", &agentID),
 					sameVersion.AddStateValue(addr, tfjsonpath.New("version_id")),
@@ -73,12 +72,15 @@ func TestAccAgentVersionResource_draftLifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("effective_config"), knownvalue.StringRegexp(regexp.MustCompile(`"model":"gpt-4o-mini"`))),
 					sameVersion.AddStateValue(addr, tfjsonpath.New("version_id")),
 				},
+				Check: func(*terraform.State) error {
+					return expectStored(emu, agentID, 1, map[string]any{"llm.model": "gpt-4o-mini", "llm.temperature": 0.7})
+				},
 			},
-			// A dashboard edit of a key the user wrote is detected; a server-side
-			// edit of a key the user did not write is not drift.
+			// Dashboard edits are drift whether or not config writes the key: the
+			// model config sets, and a temperature and max_tool_steps it leaves
+			// to the schema's defaults. Apply restores all three.
 			{
 				PreConfig: func() {
 					if err := emu.EditVersionConfig(agentID, 1, map[string]any{
@@ -96,8 +98,11 @@ func TestAccAgentVersionResource_draftLifecycle(t *testing.T) {
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
+				Check: func(*terraform.State) error {
+					return expectStored(emu, agentID, 1, map[string]any{"llm.model": "gpt-4o-mini", "llm.temperature": 0.7, "max_tool_steps": 10})
+				},
 			},
-			// Import: config then holds the full server config; the import plans clean.
+			// Import: config then holds the stored config without its defaults.
 			{
 				ResourceName:            addr,
 				ImportState:             true,
@@ -118,7 +123,6 @@ func TestAccAgentVersionResource_draftLifecycle(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("published"), knownvalue.Bool(false)),
 				},
 			},
 		},
@@ -171,8 +175,16 @@ resource "anyreach_agent_version" "copy" {
 			Config: cfg,
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("anyreach_agent_version.copy", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
-				statecheck.CompareValuePairs("anyreach_agent_version.copy", tfjsonpath.New("effective_config"),
-					"anyreach_agent_version.test", tfjsonpath.New("effective_config"), compare.ValuesSame()),
+			},
+			Check: func(*terraform.State) error {
+				agents := emu.Snapshot().Agents
+				if len(agents) != 1 || len(agents[0].Versions) != 2 {
+					return fmt.Errorf("want one agent with two versions, got %+v", agents)
+				}
+				if a, b := agents[0].Versions[0].Config, agents[0].Versions[1].Config; !jsonEqual(normalizedAny(a), normalizedAny(b)) {
+					return fmt.Errorf("the copy's config differs from version 1's: %v vs %v", b, a)
+				}
+				return nil
 			},
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
@@ -380,4 +392,46 @@ resource "anyreach_agent_version" "test" {
 	if n := emu.RequestCounts()["GET /core/agent-config-schema"]; n != 0 {
 		t.Errorf("validate_config = false still fetched the schema %d times", n)
 	}
+}
+
+// expectStored checks values of a version's config as the emulator stores
+// it, by dotted path ("llm.temperature").
+func expectStored(emu *testEmulator, agentID string, version int, want map[string]any) error {
+	for _, a := range emu.Snapshot().Agents {
+		if a.AgentID != agentID {
+			continue
+		}
+		for _, v := range a.Versions {
+			if v.Version != version {
+				continue
+			}
+			cfg := normalizedAny(v.Config)
+			for p, w := range want {
+				cur := cfg
+				for _, k := range strings.Split(p, ".") {
+					m, _ := cur.(map[string]any)
+					cur = m[k]
+				}
+				if !jsonEqual(cur, normalizedAny(w)) {
+					return fmt.Errorf("stored config of version %d has %s = %v, want %v", version, p, cur, w)
+				}
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("the emulator has no version %d of agent %s", version, agentID)
+}
+
+// normalizedAny re-decodes a Go value the way the provider decodes JSON, so
+// jsonEqual can compare it.
+func normalizedAny(v any) any {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	out, err := decodeJSON(string(b))
+	if err != nil {
+		return err
+	}
+	return out
 }

@@ -10,26 +10,9 @@ import (
 	"strings"
 )
 
-// This file holds the comparison that keeps anyreach_agent_version free of
-// false drift. The API stores an AgentConfig with its defaults filled in and
-// may reorder keys, so comparing strings would show a diff on every plan.
-//
-// The rule, applied on every refresh:
-//
-//   - Whitespace, key order and number spelling (1 and 1.0) never matter.
-//   - Only the keys the user wrote are compared. The server's config is
-//     projected onto the shape of the user's: an object keeps only the keys
-//     the user's object has (a key the server lacks is left out, so its
-//     absence shows); an array is compared element by element, each element
-//     projected onto the user's element at the same index, and elements beyond
-//     the user's length are kept whole (so an element added out of band shows).
-//     Scalars, and values whose JSON type differs from the user's, are the
-//     server's as they are.
-//   - If the projection equals what the user wrote, state keeps the user's
-//     text exactly; otherwise state takes the projection, so the plan shows
-//     precisely the keys that changed out of band and nothing else.
-//   - With no prior value (import), state takes the server's full config, so
-//     configuration generated from it plans clean.
+// This file holds the JSON helpers the provider's config handling shares:
+// exact decoding, canonical encoding and comparison by value. The rule that
+// decides what a config difference means is in config_model.go.
 
 // decodeJSON parses JSON keeping numbers exact (json.Number).
 func decodeJSON(s string) (any, error) {
@@ -132,45 +115,6 @@ func numbersEqual(a, b json.Number) bool {
 	x, _, errA := big.ParseFloat(string(a), 10, 256, big.ToNearestEven)
 	y, _, errB := big.ParseFloat(string(b), 10, 256, big.ToNearestEven)
 	return errA == nil && errB == nil && x.Cmp(y) == 0
-}
-
-// refreshConfig decides what state holds for a user-managed JSON document
-// after reading the server's version of it: prior itself when nothing the
-// user wrote changed, else the projection. ignoreTopLevel names keys the user
-// does not own (for example instructions written by generation).
-func refreshConfig(prior, server string, ignoreTopLevel ...string) (string, error) {
-	sv, err := decodeJSON(server)
-	if err != nil {
-		return "", fmt.Errorf("the API returned a config that is not JSON: %w", err)
-	}
-	return refreshConfigValue(prior, sv, ignoreTopLevel...)
-}
-
-// refreshConfigValue is refreshConfig for a server config already decoded
-// with decodeJSON, so a refresh parses the API's config only once.
-func refreshConfigValue(prior string, sv any, ignoreTopLevel ...string) (string, error) {
-	if prior == "" {
-		return encodeJSON(sv)
-	}
-	pv, err := decodeJSON(prior)
-	if err != nil {
-		// What state held was not JSON (it cannot be, but never lose the server's view).
-		return encodeJSON(sv)
-	}
-	projected := projectJSON(sv, pv)
-	if pm, ok := pv.(map[string]any); ok {
-		if om, ok := projected.(map[string]any); ok {
-			for _, k := range ignoreTopLevel {
-				if v, had := pm[k]; had {
-					om[k] = v
-				}
-			}
-		}
-	}
-	if jsonEqual(projected, pv) {
-		return prior, nil
-	}
-	return encodeJSON(projected)
 }
 
 // normalizeJSON renders any JSON text in the provider's canonical form.

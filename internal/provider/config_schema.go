@@ -29,6 +29,7 @@ type agentConfigSchema struct {
 	sha256     string
 	properties []string
 	compiled   *jsonschema.Schema
+	shape      *configShape // defaults and declared keys, for the drift rule (config_model.go)
 }
 
 // schemaCacheEntry holds one API's schema; the mutex makes concurrent
@@ -97,8 +98,14 @@ func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compiling the AgentConfig schema: %w", err)
 	}
+	tree, err := decodeJSON(string(raw))
+	if err != nil {
+		return nil, fmt.Errorf("the AgentConfig schema is not valid JSON: %w", err)
+	}
+	root, _ := tree.(map[string]any)
 	sum := sha256.Sum256(raw)
 	return &agentConfigSchema{
+		shape:      &configShape{root: root},
 		raw:        raw,
 		sha256:     hex.EncodeToString(sum[:]),
 		properties: schemaProperties(raw),

@@ -207,6 +207,14 @@ output "numbers" {
 
 func newCLIWorkspace(t *testing.T, providerDir, providerBlock string, env []string) *cliWorkspace {
 	t.Helper()
+	return newCLIWorkspaceWith(t, providerDir, providerBlock+leakCheckResources, append([]string{"TF_LOG=trace"}, env...))
+}
+
+// newCLIWorkspaceWith prepares a configuration directory holding main.tf,
+// run by the terraform CLI through a dev override of the provider in
+// providerDir, with env added to the environment.
+func newCLIWorkspaceWith(t *testing.T, providerDir, mainTF string, env []string) *cliWorkspace {
+	t.Helper()
 	dir := t.TempDir()
 	w := &cliWorkspace{dir: filepath.Join(dir, "config"), logs: filepath.Join(dir, "logs"), texts: map[string]string{}}
 	for _, d := range []string{w.dir, w.logs} {
@@ -219,7 +227,7 @@ func newCLIWorkspace(t *testing.T, providerDir, providerBlock string, env []stri
 	if err := os.WriteFile(cliConfig, []byte(tfrc), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(providerBlock+leakCheckResources), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(mainTF), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for _, kv := range os.Environ() {
@@ -228,7 +236,7 @@ func newCLIWorkspace(t *testing.T, providerDir, providerBlock string, env []stri
 		}
 		w.env = append(w.env, kv)
 	}
-	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1", "TF_LOG=trace")
+	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
 	w.env = append(w.env, env...)
 	return w
 }

@@ -1,0 +1,403 @@
+package provider
+
+import "maps"
+
+// This file holds the rule that decides what a difference between an
+// anyreach_agent_version's config and the API's stored config means. It is
+// the one place the rule lives; config_model_test.go holds its table tests
+// and FuzzRefreshConfig.
+//
+// The rule:
+//
+//   - The configuration is the whole desired AgentConfig. What the served
+//     AgentConfig JSON Schema declares as a default is implied: writing
+//     "speed": 1.0 and leaving speed out mean the same, at every depth
+//     (through $ref, the oneOf variant the discriminator picks, and array
+//     items). Whitespace, key order, number spelling (1 and 1.0) and string
+//     escapes (\u00e9 and é) never matter.
+//   - Keys the schema does not declare on an object that does not take
+//     extra keys are the service's own, never the user's, so they are never
+//     compared. While generate_instructions is on, the top-level
+//     "instructions" belongs to the instruction builder and is not compared.
+//   - The service may normalize what it is sent (a language tag's case, 1
+//     stored as 1.0) and fill values its schema does not declare (a stock
+//     voice). So the config the API answered to the provider's own last write
+//     is kept as the baseline (in private state): a refresh that finds the
+//     stored config equal to the baseline finds no drift at all. Only a later
+//     change to it is an out-of-band edit.
+//   - An out-of-band edit is shown as exactly that edit: state takes the
+//     user's config with the changes from the baseline to the stored config
+//     carried over key by key (a changed value, an added tool, a removed
+//     key), so the plan shows those keys going back and nothing else, and
+//     apply restores the configuration.
+//   - With no baseline (an import), state takes the stored config without the
+//     service's own keys and without values equal to their schema default,
+//     which is also what -generate-config-out writes. A configuration whose
+//     values plus the schema's defaults equal the stored config then plans
+//     no change.
+//   - Without the schema (validate_config = false, or the API does not serve
+//     it), nothing is implied: a config that leaves out keys the stored config
+//     has is compared on the keys it writes only, and the plan says so.
+
+// configShape is what the rule needs from the AgentConfig JSON Schema:
+// defaults and declared keys, found by walking the schema document.
+type configShape struct {
+	root map[string]any // the schema document, numbers kept exact (decodeJSON)
+}
+
+// maxSchemaHops bounds $ref and union resolution, so a schema that refers to
+// itself in a cycle cannot hang the walk.
+const maxSchemaHops = 16
+
+// resolve follows $ref chains inside the document.
+func (c configShape) resolve(node map[string]any) map[string]any {
+	for i := 0; node != nil && i < maxSchemaHops; i++ {
+		ref, ok := node["$ref"].(string)
+		if !ok {
+			return node
+		}
+		node = resolveLocalRef(c.root, ref)
+	}
+	return node
+}
+
+// objectNode returns the schema that governs the object value v at node:
+// the node itself, or the oneOf/anyOf variant v's discriminator (or its const
+// properties) selects. nil when no single variant can be told.
+func (c configShape) objectNode(node map[string]any, v map[string]any) map[string]any {
+	for i := 0; node != nil && i < maxSchemaHops; i++ {
+		node = c.resolve(node)
+		if node == nil {
+			return nil
+		}
+		variants := schemaList(node, "oneOf")
+		if len(variants) == 0 {
+			variants = schemaList(node, "anyOf")
+		}
+		if len(variants) == 0 {
+			return node
+		}
+		next := c.pickVariant(node, variants, v)
+		if next == nil {
+			return nil
+		}
+		node = next
+	}
+	return nil
+}
+
+// pickVariant selects the union member for v: by the discriminator mapping
+// when there is one, else the only member whose const properties all match.
+func (c configShape) pickVariant(node map[string]any, variants []map[string]any, v map[string]any) map[string]any {
+	if d, ok := node["discriminator"].(map[string]any); ok {
+		prop, _ := d["propertyName"].(string)
+		val, _ := v[prop].(string)
+		if mapping, ok := d["mapping"].(map[string]any); ok {
+			if ref, ok := mapping[val].(string); ok {
+				return resolveLocalRef(c.root, ref)
+			}
+		}
+	}
+	var found map[string]any
+	for _, variant := range variants {
+		r := c.resolve(variant)
+		props, _ := r["properties"].(map[string]any)
+		matches, constrained := true, false
+		for name, p := range props {
+			pm, _ := p.(map[string]any)
+			want, has := c.resolve(pm)["const"]
+			if !has {
+				continue
+			}
+			constrained = true
+			if got, ok := v[name]; !ok || !jsonEqual(got, want) {
+				matches = false
+			}
+		}
+		if constrained && matches {
+			if found != nil {
+				return nil
+			}
+			found = r
+		}
+	}
+	return found
+}
+
+// property returns the schema of key k of an object governed by node, and
+// whether k is the user's to write: declared, or allowed as an extra key.
+func (c configShape) property(node map[string]any, k string) (map[string]any, bool) {
+	if node == nil {
+		return nil, true
+	}
+	props, hasProps := node["properties"].(map[string]any)
+	if p, ok := props[k].(map[string]any); ok {
+		return p, true
+	}
+	switch extra := node["additionalProperties"].(type) {
+	case bool:
+		return nil, extra
+	case map[string]any:
+		return extra, true
+	}
+	// No additionalProperties: a free-form object (no properties either)
+	// holds data; a model's extra keys are dropped by the service.
+	return nil, !hasProps
+}
+
+// items returns the schema of an array's elements at node.
+func (c configShape) items(node map[string]any) map[string]any {
+	node = c.resolve(node)
+	if node == nil {
+		return nil
+	}
+	it, _ := node["items"].(map[string]any)
+	return it
+}
+
+// defaultOf returns the default the schema declares at node.
+func (c configShape) defaultOf(node map[string]any) (any, bool) {
+	if node == nil {
+		return nil, false
+	}
+	if d, ok := node["default"]; ok {
+		return d, true
+	}
+	d, ok := c.resolve(node)["default"]
+	return d, ok
+}
+
+// comparable is v as the rule compares it: the schema's defaults filled in
+// wherever v has an object, and the service's own keys left out.
+func (c *configShape) comparable(v any, node map[string]any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if c == nil {
+			return x
+		}
+		obj := c.objectNode(node, x)
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			p, mine := c.property(obj, k)
+			if !mine {
+				continue
+			}
+			out[k] = c.comparable(e, p)
+		}
+		if obj != nil {
+			props, _ := obj["properties"].(map[string]any)
+			for k, p := range props {
+				if _, set := out[k]; set {
+					continue
+				}
+				pm, _ := p.(map[string]any)
+				if d, ok := c.defaultOf(pm); ok {
+					out[k] = c.comparable(d, pm)
+				}
+			}
+		}
+		return out
+	case []any:
+		var it map[string]any
+		if c != nil {
+			it = c.items(node)
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = c.comparable(e, it)
+		}
+		return out
+	}
+	return v
+}
+
+// minimal is v without the service's own keys and without values equal to
+// their schema default: what an import writes to state.
+func (c *configShape) minimal(v any, node map[string]any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if c == nil {
+			return x
+		}
+		obj := c.objectNode(node, x)
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			p, mine := c.property(obj, k)
+			if !mine {
+				continue
+			}
+			if d, ok := c.defaultOf(p); ok && jsonEqual(c.comparable(e, p), c.comparable(d, p)) {
+				continue
+			}
+			out[k] = c.minimal(e, p)
+		}
+		return out
+	case []any:
+		var it map[string]any
+		if c != nil {
+			it = c.items(node)
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = c.minimal(e, it)
+		}
+		return out
+	}
+	return v
+}
+
+// configRule applies the rule for one version: the schema's shape (nil when
+// the schema is not available) and whether generation owns "instructions".
+type configRule struct {
+	shape     *configShape
+	generated bool
+}
+
+// view is a config as the rule compares it.
+func (r configRule) view(v any) any {
+	out := r.shape.comparable(v, r.rootNode())
+	if m, ok := out.(map[string]any); ok && r.generated {
+		m = maps.Clone(m)
+		delete(m, "instructions")
+		return m
+	}
+	return out
+}
+
+func (r configRule) rootNode() map[string]any {
+	if r.shape == nil {
+		return nil
+	}
+	return r.shape.root
+}
+
+// equivalent reports whether two configs mean the same to the service.
+func (r configRule) equivalent(a, b any) bool {
+	return jsonEqual(r.view(a), r.view(b))
+}
+
+// writtenKeysMatch is the comparison without a schema: the stored config
+// projected onto the keys the configuration writes equals the configuration.
+func (r configRule) writtenKeysMatch(config, stored any) bool {
+	c := r.view(config)
+	return jsonEqual(projectJSON(r.view(stored), c), c)
+}
+
+// refreshed decides what state's config holds after a refresh that read
+// server, given the config state held (prior, "" after an import) and the
+// baseline (nil when none is known). It returns the text for state and the
+// baseline to keep.
+func (r configRule) refreshed(prior string, baseline, server any) (string, any, error) {
+	if prior == "" {
+		s, err := encodeJSON(r.shape.minimal(server, r.rootNode()))
+		return s, server, err
+	}
+	pv, err := decodeJSON(prior)
+	if err != nil {
+		s, err := encodeJSON(r.shape.minimal(server, r.rootNode()))
+		return s, server, err
+	}
+	if baseline == nil {
+		// State written before baselines were kept: adopt the stored config as
+		// the baseline if it matches, else show the difference plainly.
+		if r.equivalent(pv, server) {
+			return prior, server, nil
+		}
+		s, err := encodeJSON(r.shape.minimal(server, r.rootNode()))
+		return s, server, err
+	}
+	if jsonEqual(server, baseline) {
+		return prior, baseline, nil
+	}
+	carried, present := carryChanges(pv, true, baseline, true, server, true)
+	if !present {
+		carried = map[string]any{}
+	}
+	if r.equivalent(carried, pv) {
+		return prior, baseline, nil
+	}
+	s, err := encodeJSON(carried)
+	return s, baseline, err
+}
+
+// carryChanges returns the user's value p with the changes from the
+// baseline b to the stored value s carried over: where b and s agree the
+// user's value stays (normalization and filled values are not edits), where
+// they differ the stored value wins, key by key in objects and element by
+// element in arrays. The booleans say whether each value is present.
+func carryChanges(p any, pOK bool, b any, bOK bool, s any, sOK bool) (any, bool) {
+	if bOK == sOK && (!bOK || jsonEqual(b, s)) {
+		return p, pOK
+	}
+	if !sOK {
+		return nil, false
+	}
+	if !bOK {
+		return s, true
+	}
+	switch sv := s.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok {
+			return s, true
+		}
+		pv, ok := p.(map[string]any)
+		if !pOK || !ok {
+			pv = map[string]any{}
+		}
+		out := maps.Clone(pv)
+		for _, k := range unionKeys(bv, sv) {
+			pe, pHas := pv[k]
+			be, bHas := bv[k]
+			se, sHas := sv[k]
+			if v, has := carryChanges(pe, pHas, be, bHas, se, sHas); has {
+				out[k] = v
+			} else {
+				delete(out, k)
+			}
+		}
+		return out, true
+	case []any:
+		bv, ok := b.([]any)
+		pv, pok := p.([]any)
+		if !ok || !pOK || !pok {
+			return s, true
+		}
+		out := make([]any, len(sv))
+		for i := range sv {
+			if i < len(bv) && i < len(pv) {
+				out[i], _ = carryChanges(pv[i], true, bv[i], true, sv[i], true)
+			} else {
+				out[i] = sv[i]
+			}
+		}
+		return out, true
+	}
+	return s, true
+}
+
+// unionKeys lists the keys of two objects, each once.
+func unionKeys(a, b map[string]any) []string {
+	keys := make([]string, 0, len(a)+len(b))
+	for k := range a {
+		keys = append(keys, k)
+	}
+	for k := range b {
+		if _, dup := a[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// schemaList returns the object members of a schema keyword's array.
+func schemaList(node map[string]any, key string) []map[string]any {
+	raw, _ := node[key].([]any)
+	out := make([]map[string]any, 0, len(raw))
+	for _, e := range raw {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}

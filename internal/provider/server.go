@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// NewServer returns the provider's protocol 6 server: the framework's, except
+// that ReadResource answers with the refreshed state encoded as JSON rather
+// than MessagePack.
+//
+// Why: Terraform decides whether `plan -refresh-only` found anything by
+// comparing each refreshed object with the one it loaded from the state
+// file, down to how a number is held in memory. A number decoded from
+// MessagePack is held differently from the same number read from the JSON
+// state file, so every resource with a number attribute (a version number)
+// made `terraform plan -refresh-only -detailed-exitcode` exit 2 while it
+// printed "No changes". Decoded from JSON, the refreshed object is held
+// exactly as the state file's is. Both encodings are part of the plugin
+// protocol; Terraform and OpenTofu accept either.
+func NewServer(version string, opts ...Option) func() tfprotov6.ProviderServer {
+	return func() tfprotov6.ProviderServer {
+		return &jsonReadServer{ProviderServer: providerserver.NewProtocol6(New(version, opts...)())()}
+	}
+}
+
+// jsonReadServer re-encodes ReadResource answers as JSON (see NewServer).
+type jsonReadServer struct {
+	tfprotov6.ProviderServer
+
+	once  sync.Once
+	types map[string]tftypes.Type // resource type name -> its state's type
+}
+
+// resourceType returns the state type of a resource, from the provider's own schema.
+func (s *jsonReadServer) resourceType(ctx context.Context, name string) (tftypes.Type, bool) {
+	s.once.Do(func() {
+		s.types = map[string]tftypes.Type{}
+		resp, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+		if err != nil || resp == nil {
+			return
+		}
+		for n, sch := range resp.ResourceSchemas {
+			s.types[n] = sch.ValueType()
+		}
+	})
+	t, ok := s.types[name]
+	return t, ok
+}
+
+// ReadResource refreshes through the framework and sends the new state as JSON.
+// Anything it cannot re-encode is passed on as the framework wrote it.
+func (s *jsonReadServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	resp, err := s.ProviderServer.ReadResource(ctx, req)
+	if err != nil || resp == nil || resp.NewState == nil || len(resp.NewState.MsgPack) == 0 {
+		return resp, err
+	}
+	typ, ok := s.resourceType(ctx, req.TypeName)
+	if !ok {
+		return resp, nil
+	}
+	v, err := resp.NewState.Unmarshal(typ)
+	if err != nil {
+		return resp, nil //nolint:nilerr // keep the framework's own encoding
+	}
+	js, err := stateJSON(v)
+	if err != nil {
+		return resp, nil //nolint:nilerr // keep the framework's own encoding
+	}
+	resp.NewState = &tfprotov6.DynamicValue{JSON: js}
+	return resp, nil
+}
+
+// stateJSON encodes a known state value the way Terraform writes state:
+// objects and maps as JSON objects, lists, sets and tuples as arrays, numbers
+// in their exact decimal form, null as null.
+func stateJSON(v tftypes.Value) ([]byte, error) {
+	x, err := stateJSONValue(v)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(x)
+}
+
+func stateJSONValue(v tftypes.Value) (any, error) {
+	if !v.IsKnown() {
+		return nil, fmt.Errorf("a refreshed state cannot hold unknown values")
+	}
+	if v.IsNull() {
+		return nil, nil
+	}
+	t := v.Type()
+	switch {
+	case t.Is(tftypes.String):
+		var s string
+		return s, v.As(&s)
+	case t.Is(tftypes.Bool):
+		var b bool
+		return b, v.As(&b)
+	case t.Is(tftypes.Number):
+		var f big.Float
+		if err := v.As(&f); err != nil {
+			return nil, err
+		}
+		return json.Number(f.Text('f', -1)), nil
+	case t.Is(tftypes.Object{}), t.Is(tftypes.Map{}):
+		var m map[string]tftypes.Value
+		if err := v.As(&m); err != nil {
+			return nil, err
+		}
+		out := make(map[string]any, len(m))
+		for k, e := range m {
+			x, err := stateJSONValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = x
+		}
+		return out, nil
+	case t.Is(tftypes.List{}), t.Is(tftypes.Set{}), t.Is(tftypes.Tuple{}):
+		var l []tftypes.Value
+		if err := v.As(&l); err != nil {
+			return nil, err
+		}
+		out := make([]any, 0, len(l))
+		for _, e := range l {
+			x, err := stateJSONValue(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, x)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("cannot encode a %s as JSON", t)
+}
