@@ -3,6 +3,7 @@ package provider
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -221,4 +222,24 @@ func FuzzRefreshConfig(f *testing.F) {
 			t.Fatalf("carrying an edit is not idempotent:\nonce:  %s\ntwice: %s", once, twice)
 		}
 	})
+}
+
+// TestSchemaProblemsNeverQuoteStrings: a config may come from a sensitive
+// variable, so a validation message names the rule, never the string value.
+func TestSchemaProblemsNeverQuoteStrings(t *testing.T) {
+	t.Parallel()
+	const secret = "secret-prompt-text"
+	s, err := parseConfigSchema([]byte(`{"type":"object","properties":{"a":{"type":"string","pattern":"^x"},"c":{"enum":["p","q"]}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	problems := s.validate(map[string]any{"a": secret, "c": secret})
+	if len(problems) != 2 {
+		t.Fatalf("want 2 problems, got %q", problems)
+	}
+	for _, p := range problems {
+		if strings.Contains(p, secret) {
+			t.Errorf("a validation message quotes the value: %s", p)
+		}
+	}
 }

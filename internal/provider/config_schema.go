@@ -243,8 +243,9 @@ func problems(e *jsonschema.ValidationError) []string {
 }
 
 // describeKind words the rule a value breaks for a Terraform user: what the
-// value must be, then what it is. Rules without a clearer wording keep the
-// validator's own.
+// value must be, then what it is where that is a type or a number. A string
+// value is never quoted, since config may come from a sensitive variable.
+// Rules without a clearer wording keep the validator's own.
 func describeKind(k jsonschema.ErrorKind) string {
 	num := func(r interface{ Float64() (float64, bool) }) string {
 		f, _ := r.Float64()
@@ -273,6 +274,11 @@ func describeKind(k jsonschema.ErrorKind) string {
 			return fmt.Sprintf("missing required key %s", quoted(k.Missing))
 		}
 		return fmt.Sprintf("missing required keys %s", quoted(k.Missing))
+	case *kind.Pattern:
+		// Never the value itself: config may come from a sensitive variable.
+		return fmt.Sprintf("must match the pattern %q", k.Want)
+	case *kind.Format:
+		return fmt.Sprintf("must be a valid %s", k.Want)
 	case *kind.AdditionalProperties:
 		if len(k.Properties) == 1 {
 			return fmt.Sprintf("key %s is not allowed here", quoted(k.Properties))
