@@ -118,7 +118,9 @@ func TestAccAgentVersionResource_deletedKey(t *testing.T) {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: func(*terraform.State) error { return expectStored(emu, agentID, 1, map[string]any{"starting_message": nil}) },
+				Check: func(*terraform.State) error {
+					return expectStored(emu, agentID, 1, map[string]any{"starting_message": nil})
+				},
 			},
 			{
 				Config: versionDriftConfig(emu, "Hello again!"),
@@ -134,7 +136,9 @@ func TestAccAgentVersionResource_deletedKey(t *testing.T) {
 					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(addr, plancheck.ResourceActionReplace)},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
-				Check: func(*terraform.State) error { return expectStored(emu, agentID, 2, map[string]any{"starting_message": nil}) },
+				Check: func(*terraform.State) error {
+					return expectStored(emu, agentID, 2, map[string]any{"starting_message": nil})
+				},
 			},
 		},
 	})
