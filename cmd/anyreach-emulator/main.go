@@ -57,6 +57,7 @@ func run(args []string) error {
 	fs.StringVar(&opts.StateFile, "state-file", "", "JSON file to load at start and save after every change")
 	fs.StringVar(&opts.SIPHost, "sip-host", emulator.DefaultSIPHost, "host part of agent SIP URIs")
 	fs.BoolVar(&opts.DisableSIPUndeploy, "disable-sip-undeploy", false, "answer 405 to DELETE /core/agents/{id}/deploy-as-sip, like the real service")
+	fs.BoolVar(&opts.NullOptionalFields, "null-optional-fields", false, "write optional config fields that are not set as null instead of leaving them out")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil

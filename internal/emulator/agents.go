@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -154,7 +153,11 @@ func (e *Emulator) listAgents(c *call) reply {
 	window := q.window()
 	var metaFilter map[string]any
 	if raw, ok := q.str("metadata"); ok {
-		if err := json.Unmarshal([]byte(raw), &metaFilter); err != nil || metaFilter == nil {
+		err := decodeJSON([]byte(raw), &metaFilter)
+		if err == nil {
+			_, err = canonNumbers(metaFilter)
+		}
+		if err != nil || metaFilter == nil {
 			q.fail("metadata", "metadata must be a JSON object string", "json_invalid")
 		}
 	}

@@ -58,6 +58,12 @@ type Options struct {
 	// DisableSIPUndeploy removes DELETE /core/agents/{agent_id}/deploy-as-sip,
 	// which then answers 405 like a service that cannot undeploy.
 	DisableSIPUndeploy bool
+	// NullOptionalFields writes every optional config field the schema
+	// declares but a stored config does not hold as null, the way pydantic's
+	// model_dump writes a field whose default is None, and accepts such nulls
+	// back on write. Off (the default), unset fields are absent, as the
+	// served schema (which declares no field nullable) implies.
+	NullOptionalFields bool
 	// Logf, when set, receives one line per request.
 	Logf func(format string, args ...any)
 }
@@ -292,13 +298,13 @@ func (e *Emulator) logf(format string, args ...any) {
 	}
 }
 
-// now is the emulator clock: UTC, millisecond precision, and strictly
-// increasing, so every write moves updated_at and creation order is the
-// order of created_at.
+// now is the emulator clock: UTC, microsecond precision (Python's datetime),
+// and strictly increasing, so every write moves updated_at and creation order
+// is the order of created_at.
 func (e *Emulator) now() time.Time {
-	t := time.Now().UTC().Truncate(time.Millisecond)
+	t := time.Now().UTC().Truncate(time.Microsecond)
 	if !t.After(e.lastTime) {
-		t = e.lastTime.Add(time.Millisecond)
+		t = e.lastTime.Add(time.Microsecond)
 	}
 	e.lastTime = t
 	return t
