@@ -161,10 +161,16 @@ func (e *Emulator) listVersions(c *call) reply {
 		}
 		matched = append(matched, v)
 	}
+	if e.opts.VariantWire { // a bare array of every match
+		limit = len(matched) + 1
+	}
 	page, more := cut(matched, limit)
 	data := make([]versionView, 0, len(page))
 	for _, v := range page {
 		data = append(data, e.viewVersion(v))
+	}
+	if e.opts.VariantWire {
+		return jsonReply(http.StatusOK, data)
 	}
 	var next *string
 	if more {
