@@ -57,6 +57,9 @@ func run(args []string) error {
 	fs.StringVar(&opts.StateFile, "state-file", "", "JSON file to load at start and save after every change")
 	fs.StringVar(&opts.SIPHost, "sip-host", emulator.DefaultSIPHost, "host part of agent SIP URIs")
 	fs.BoolVar(&opts.DisableSIPUndeploy, "disable-sip-undeploy", false, "answer 405 to DELETE /core/agents/{id}/deploy-as-sip, like the real service")
+	fs.BoolVar(&opts.NullOptionalFields, "null-optional-fields", false, "write optional config fields that are not set as null instead of leaving them out")
+	fs.BoolVar(&opts.VariantWire, "variant-wire", false, "answer what the contract leaves open the other way: \"id\" for agent_id, pages of 2, versions as a bare array, string 422 details, reworded error messages")
+	fs.BoolVar(&opts.AbandonOnDisconnect, "abandon-on-disconnect", false, "drop a request whose client disconnects during --latency instead of finishing it as a real server does")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil

@@ -371,7 +371,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 				return nil, errors.Join(newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secret), c.requestError(st, rerr))
 			}
 		}
-		return nil, newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secret)
+		return nil, c.explainForbidden(ctx, cl, newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secret))
 	}
 	return &response{body: body}, nil
 }

@@ -73,4 +73,21 @@
 //
 // If recovery itself fails, the create fails with an error saying that the
 // object may exist, rather than risk a duplicate.
+//
+// # Error conditions
+//
+// Message wording is not part of the API contract, so the client never reads
+// an error's words (the one exception is the documented 401 text
+// "Token is missing organization claim."). What a failure means is decided
+// from the status code and the operation, and where one code covers two
+// conditions, from the object's documented fields read back right after the
+// failure: a 409 on publish re-reads the version's instructions_status,
+// instructions_dirty and instructions_manually_edited; a 400 on a version
+// change re-reads published and instruction_builder_inputs; a 409 on
+// deploy-as-sip re-reads the agent's versions; a 403 to a request naming an
+// organization is followed by a read in that organization. The result is the
+// APIError's Condition, tested with IsGenerationInProgress,
+// IsInstructionsStale, IsVersionPublished, IsMissingBuilderInputs,
+// IsSIPNeedsPublishedVersion, IsMissingOrganization, IsOrganizationDenied and
+// IsMissingScope. When the read-back fails, the condition stays unknown.
 package client

@@ -24,6 +24,9 @@ type APIError struct {
 	Detail string
 	// Fields holds the decoded field errors of a FastAPI-style 422.
 	Fields []FieldError
+	// Condition is what the failure means where the client could tell from
+	// documented facts (see ConditionOf); never derived from Detail's words.
+	Condition Condition
 }
 
 // FieldError is one entry of a FastAPI validation error list.

@@ -19,7 +19,7 @@ func (c *Client) PublishVersion(ctx context.Context, agentID string, version int
 	path += "/publish"
 	res, err := c.do(ctx, call{method: http.MethodPost, path: path, body: in})
 	if err != nil {
-		return nil, err
+		return nil, c.explainPublishConflict(ctx, agentID, version, err)
 	}
 	numbers, _, err := decodePage[PhoneNumber](res.body)
 	if err != nil {
@@ -49,7 +49,7 @@ func (c *Client) DeployAsSIP(ctx context.Context, agentID string) (*SIPEndpoint,
 	path += "/deploy-as-sip"
 	res, err := c.do(ctx, call{method: http.MethodPost, path: path})
 	if err != nil {
-		return nil, err
+		return nil, c.explainSIPConflict(ctx, agentID, err)
 	}
 	ep, err := decodeSIPEndpoint(res.body)
 	if err != nil {

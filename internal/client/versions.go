@@ -130,7 +130,7 @@ func (c *Client) CreateVersion(ctx context.Context, agentID string, in VersionCr
 }
 
 // UpdateVersion changes a draft's config and/or instruction builder inputs.
-// Updating a published version is an error for which IsBadRequest is true.
+// Updating a published version is an error for which IsVersionPublished is true.
 func (c *Client) UpdateVersion(ctx context.Context, agentID string, version int, in VersionUpdate) (*Version, error) {
 	path, err := versionPath(agentID, version)
 	if err != nil {
@@ -139,7 +139,7 @@ func (c *Client) UpdateVersion(ctx context.Context, agentID string, version int,
 	cl := call{method: http.MethodPut, path: path, body: in}
 	res, err := c.do(ctx, cl)
 	if err != nil {
-		return nil, err
+		return nil, c.explainVersionRefusal(ctx, agentID, version, err)
 	}
 	if isEmptyBody(res.body) {
 		// Tolerate an update that answers 204: read the result back.
@@ -187,7 +187,7 @@ func (c *Client) GenerateInstructions(ctx context.Context, agentID string, versi
 		return err
 	}
 	_, err = c.do(ctx, call{method: http.MethodPost, path: path + "/generate-instructions"})
-	return err
+	return c.explainVersionRefusal(ctx, agentID, version, err)
 }
 
 // WaitForInstructions polls the version, backing off from 250 ms by half

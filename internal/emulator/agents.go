@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,7 +40,8 @@ func (e *Emulator) coreRoutes() *router {
 
 // agentView is the agent object of the contract (section 3).
 type agentView struct {
-	AgentID           string               `json:"agent_id"`
+	AgentID           string               `json:"agent_id,omitempty"`
+	ID                string               `json:"id,omitempty"` // the variant wire's name for agent_id
 	Name              string               `json:"name"`
 	Description       string               `json:"description"`
 	Active            bool                 `json:"active"`
@@ -93,6 +93,9 @@ func (e *Emulator) viewAgent(a *Agent) agentView {
 	}
 	if v.Metadata == nil {
 		v.Metadata = map[string]any{}
+	}
+	if e.opts.VariantWire {
+		v.ID, v.AgentID = v.AgentID, ""
 	}
 	for _, ver := range a.Versions {
 		v.Versions = append(v.Versions, versionSummaryView{
@@ -154,7 +157,11 @@ func (e *Emulator) listAgents(c *call) reply {
 	window := q.window()
 	var metaFilter map[string]any
 	if raw, ok := q.str("metadata"); ok {
-		if err := json.Unmarshal([]byte(raw), &metaFilter); err != nil || metaFilter == nil {
+		err := decodeJSON([]byte(raw), &metaFilter)
+		if err == nil {
+			_, err = canonNumbers(metaFilter)
+		}
+		if err != nil || metaFilter == nil {
 			q.fail("metadata", "metadata must be a JSON object string", "json_invalid")
 		}
 	}
@@ -182,7 +189,7 @@ func (e *Emulator) listAgents(c *call) reply {
 		}
 		matched = append(matched, a)
 	}
-	page, more := cut(matched, limit)
+	page, more := cut(matched, e.pageLimit(limit))
 	data := make([]agentView, 0, len(page))
 	for _, a := range page {
 		data = append(data, e.viewAgent(a))
@@ -191,7 +198,7 @@ func (e *Emulator) listAgents(c *call) reply {
 	if more {
 		next = ptr(encodeCursor("agents", page[len(page)-1].CreatedAt.Format(time.RFC3339Nano)))
 	}
-	return jsonReply(http.StatusOK, pageEnvelope(data, limit, next))
+	return jsonReply(http.StatusOK, e.envelope(data, limit, next))
 }
 
 // containsAll reports whether every pair of want is in have.

@@ -26,6 +26,10 @@ type LoggedRequest struct {
 	// Dropped is true when LostResponseRate applied the write and then
 	// closed the connection instead of answering.
 	Dropped bool `json:"dropped,omitempty"`
+	// ClientGone is true when the client disconnected before the answer was
+	// written; the request was carried out all the same (unless
+	// AbandonOnDisconnect) and only the answer was lost.
+	ClientGone bool `json:"client_gone,omitempty"`
 }
 
 func (e *Emulator) recordLocked(lr LoggedRequest) {

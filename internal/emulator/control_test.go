@@ -43,7 +43,9 @@ func TestControlMethods(t *testing.T) {
 			t.Fatal(err)
 		}
 		cfg := h.e.Snapshot().Agents[0].Versions[0].Config
-		assertEqual(t, "voice", cfg["voice"], map[string]any{"speed": 1.5, "provider": "elevenlabs", "language": "en-US", "emotion": "neutral"})
+		assertEqual(t, "voice", cfg["voice"], map[string]any{
+			"speed": json.Number("1.5"), "provider": "elevenlabs", "language": "en-US", "emotion": "neutral", "voice_id": stockVoices["elevenlabs"],
+		})
 		assertEqual(t, "instructions", cfg["instructions"], "x")
 		if err := h.e.EditVersionConfig(id, 1, map[string]any{"voice": map[string]any{"speed": 9}}); err == nil {
 			t.Error("invalid config accepted")

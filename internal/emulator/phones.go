@@ -42,10 +42,12 @@ func phoneNotFound(number string) reply {
 // listPhoneNumbers is GET /core/phone-numbers. It deliberately answers a bare
 // JSON array of every match (the contract says one Anyreach list endpoint
 // does), so clients are exercised against both list shapes; limit is
-// validated but, with no envelope to carry a cursor, not applied.
+// validated but, with no envelope to carry a cursor, not applied. The variant
+// wire answers the envelope instead, in pages of 2.
 func (e *Emulator) listPhoneNumbers(c *call) reply {
 	q := &query{v: c.query}
-	q.limit()
+	limit := q.limit()
+	after, hasCursor := q.cursor("phone-numbers")
 	sub, _ := q.str("phone_number")
 	trunk, hasTrunk := q.str("trunk_id")
 	window := q.window()
@@ -54,12 +56,24 @@ func (e *Emulator) listPhoneNumbers(c *call) reply {
 	}
 	out := []phoneNumberView{}
 	for _, n := range e.numbers {
+		if hasCursor {
+			hasCursor = n.PhoneNumber != after // resume after the cursor's number
+			continue
+		}
 		if !strings.Contains(n.PhoneNumber, sub) || (hasTrunk && n.TrunkID != trunk) || !window.admits(n.CreatedAt, n.UpdatedAt) {
 			continue
 		}
 		out = append(out, viewPhoneNumber(n))
 	}
-	return jsonReply(http.StatusOK, out)
+	if !e.opts.VariantWire {
+		return jsonReply(http.StatusOK, out)
+	}
+	page, more := cut(out, e.pageLimit(limit))
+	var next *string
+	if more {
+		next = ptr(encodeCursor("phone-numbers", page[len(page)-1].PhoneNumber))
+	}
+	return jsonReply(http.StatusOK, e.envelope(page, limit, next))
 }
 
 func (e *Emulator) getPhoneNumber(c *call) reply {

@@ -50,7 +50,10 @@ func loadConfigSchema() (*configSchema, error) {
 		return nil, fmt.Errorf("emulator: compiling the embedded AgentConfig schema: %w", err)
 	}
 	var doc map[string]any
-	if err := json.Unmarshal(agentConfigSchemaJSON, &doc); err != nil {
+	if err := decodeJSON(agentConfigSchemaJSON, &doc); err != nil {
+		return nil, err
+	}
+	if _, err := canonNumbers(doc); err != nil {
 		return nil, err
 	}
 	return &configSchema{compiled: compiled, doc: doc}, nil
@@ -354,11 +357,15 @@ func orList(values []any) string {
 	return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
 }
 
-// applyDefaults fills schema defaults into a config in place: absent
-// properties of objects that are present get their default, recursively,
-// following $ref and choosing oneOf variants by discriminator. Absent optional
-// objects are not created, so a GET shows exactly the layers that were sent,
-// each completed.
+// applyDefaults runs the service's validators over a config, in place: absent
+// properties of objects that are present get their schema default,
+// recursively, following $ref and choosing oneOf variants by discriminator.
+// Absent optional objects are not created, so a GET shows exactly the layers
+// that were sent, each completed. Like pydantic, it also rewrites what was
+// written: a number field holds a float (1 becomes 1.0), an integer field an
+// int (1.0 becomes 1), a "language" field its tag in canonical case, and a
+// voice without voice_id gets its provider's stock voice, which the schema
+// does not declare.
 func (s *configSchema) applyDefaults(config map[string]any) {
 	s.fill(s.doc, config, 0)
 }
@@ -377,7 +384,8 @@ func (s *configSchema) fill(node map[string]any, v any, depth int) {
 		for name, p := range props {
 			ps, _ := p.(map[string]any)
 			if cur, ok := val[name]; ok {
-				s.fill(ps, cur, depth+1)
+				val[name] = s.coerce(ps, name, cur)
+				s.fill(ps, val[name], depth+1)
 				continue
 			}
 			if d, ok := s.defaultOf(ps); ok {
@@ -385,13 +393,39 @@ func (s *configSchema) fill(node map[string]any, v any, depth int) {
 				s.fill(ps, val[name], depth+1)
 			}
 		}
+		if node["title"] == "Voice" && val["voice_id"] == nil {
+			if provider, _ := val["provider"].(string); stockVoices[provider] != "" {
+				val["voice_id"] = stockVoices[provider]
+			}
+		}
 	case []any:
 		if items, ok := node["items"].(map[string]any); ok {
-			for _, item := range val {
-				s.fill(items, item, depth+1)
+			for i, item := range val {
+				val[i] = s.coerce(items, "", item)
+				s.fill(items, val[i], depth+1)
 			}
 		}
 	}
+}
+
+// coerce is the scalar part of the validators: the stored spelling of one
+// value of a property named name.
+func (s *configSchema) coerce(node map[string]any, name string, v any) any {
+	node = s.resolve(node)
+	switch t := v.(type) {
+	case json.Number:
+		switch node["type"] {
+		case "number":
+			return asFloat(t)
+		case "integer":
+			return asInt(t)
+		}
+	case string:
+		if name == "language" && node["type"] == "string" {
+			return canonicalLanguage(t)
+		}
+	}
+	return v
 }
 
 // resolve follows $ref chains to the referenced definition.
@@ -436,4 +470,65 @@ func (s *configSchema) variantFor(node map[string]any, v any) map[string]any {
 		return nil
 	}
 	return s.pointer(strings.TrimPrefix(ref, "#"))
+}
+
+// eachObject calls fn for every object inside v that the schema describes,
+// with the properties the schema declares for it (the discriminated variant's,
+// where there is one).
+func (s *configSchema) eachObject(node map[string]any, v any, depth int, fn func(props map[string]any, obj map[string]any)) {
+	if node == nil || depth > 64 {
+		return
+	}
+	node = s.resolve(node)
+	if variant := s.variantFor(node, v); variant != nil {
+		s.eachObject(variant, v, depth+1, fn)
+		return
+	}
+	switch val := v.(type) {
+	case map[string]any:
+		props, _ := node["properties"].(map[string]any)
+		if props == nil {
+			return
+		}
+		fn(props, val)
+		for name, p := range props {
+			if cur, ok := val[name]; ok {
+				ps, _ := p.(map[string]any)
+				s.eachObject(ps, cur, depth+1, fn)
+			}
+		}
+	case []any:
+		if items, ok := node["items"].(map[string]any); ok {
+			for _, item := range val {
+				s.eachObject(items, item, depth+1, fn)
+			}
+		}
+	}
+}
+
+// withNulls returns a copy of a stored config in which every property the
+// schema declares but the config does not hold is null: how pydantic's
+// model_dump writes optional fields whose default is None.
+func (s *configSchema) withNulls(config map[string]any) map[string]any {
+	out := copyMap(config)
+	s.eachObject(s.doc, out, 0, func(props, obj map[string]any) {
+		for name := range props {
+			if _, ok := obj[name]; !ok {
+				obj[name] = nil
+			}
+		}
+	})
+	return out
+}
+
+// dropNulls removes declared properties set to null from a config, in place:
+// a service that writes unset optional fields as null accepts them back.
+func (s *configSchema) dropNulls(config map[string]any) {
+	s.eachObject(s.doc, config, 0, func(props, obj map[string]any) {
+		for name := range props {
+			if v, ok := obj[name]; ok && v == nil {
+				delete(obj, name)
+			}
+		}
+	})
 }

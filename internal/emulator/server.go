@@ -58,6 +58,23 @@ type Options struct {
 	// DisableSIPUndeploy removes DELETE /core/agents/{agent_id}/deploy-as-sip,
 	// which then answers 405 like a service that cannot undeploy.
 	DisableSIPUndeploy bool
+	// NullOptionalFields writes every optional config field the schema
+	// declares but a stored config does not hold as null, the way pydantic's
+	// model_dump writes a field whose default is None, and accepts such nulls
+	// back on write. Off (the default), unset fields are absent, as the
+	// served schema (which declares no field nullable) implies.
+	NullOptionalFields bool
+	// VariantWire answers every point the contract leaves open the other way
+	// it allows (see variant.go): "id" for the agent's ID, pages of 2 whose
+	// last one has no next_cursor, versions as a bare array, 422 details as a
+	// string and every undocumented error message reworded.
+	VariantWire bool
+	// AbandonOnDisconnect drops a request whose client disconnects during
+	// Latency without carrying it out. Off (the default), the emulator does
+	// what a real server does: it finishes the request and only the answer
+	// is lost, which is what leaves duplicates and orphans behind a killed
+	// terraform.
+	AbandonOnDisconnect bool
 	// Logf, when set, receives one line per request.
 	Logf func(format string, args ...any)
 }
@@ -201,8 +218,11 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
-			t.Stop()
-			return
+			if e.opts.AbandonOnDisconnect {
+				t.Stop()
+				return
+			}
+			<-t.C // a real server does not notice; it finishes the request
 		}
 	}
 
@@ -236,11 +256,14 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 			rep = &res
 		}
 	}
+	if e.opts.VariantWire {
+		rep = ptr(varyReply(*rep))
+	}
 	lost := isWrite(r.Method) && rep.status < 300 && e.opts.LostResponseRate > 0 &&
 		e.rng.Float64() < e.opts.LostResponseRate
 	e.recordLocked(LoggedRequest{
 		Method: r.Method, Route: pattern, Path: r.URL.Path, Query: r.URL.RawQuery,
-		Status: rep.status, Body: string(body), Dropped: lost,
+		Status: rep.status, Body: string(body), Dropped: lost, ClientGone: r.Context().Err() != nil,
 	})
 	e.commitLocked()
 	e.mu.Unlock()
@@ -292,13 +315,13 @@ func (e *Emulator) logf(format string, args ...any) {
 	}
 }
 
-// now is the emulator clock: UTC, millisecond precision, and strictly
-// increasing, so every write moves updated_at and creation order is the
-// order of created_at.
+// now is the emulator clock: UTC, microsecond precision (Python's datetime),
+// and strictly increasing, so every write moves updated_at and creation order
+// is the order of created_at.
 func (e *Emulator) now() time.Time {
-	t := time.Now().UTC().Truncate(time.Millisecond)
+	t := time.Now().UTC().Truncate(time.Microsecond)
 	if !t.After(e.lastTime) {
-		t = e.lastTime.Add(time.Millisecond)
+		t = e.lastTime.Add(time.Microsecond)
 	}
 	e.lastTime = t
 	return t

@@ -12,7 +12,8 @@ import (
 // State is everything the emulator holds: every agent with all of its versions,
 // and the organization's phone-number directory. Snapshot returns it and the
 // state file stores it, so tests can assert exact counts without going through
-// the API.
+// the API. Numbers inside configs, metadata and builder inputs are
+// json.Number in the service's spelling ("1.0" for a float, "10" for an int).
 type State struct {
 	Agents       []Agent       `json:"agents"`
 	PhoneNumbers []PhoneNumber `json:"phone_numbers"`
@@ -75,7 +76,8 @@ type PhoneNumber struct {
 }
 
 // stateLocked deep-copies the live state; a JSON round trip is the simplest
-// copy that cannot share a map with the live records.
+// copy that cannot share a map with the live records (numbers stay
+// json.Number in their Python spelling).
 func (e *Emulator) stateLocked() State {
 	s := State{Agents: []Agent{}, PhoneNumbers: []PhoneNumber{}}
 	for _, a := range e.agents {
@@ -89,7 +91,7 @@ func (e *Emulator) stateLocked() State {
 		panic(fmt.Sprintf("emulator: state is not serialisable: %v", err))
 	}
 	var out State
-	if err := json.Unmarshal(raw, &out); err != nil {
+	if err := decodeJSON(raw, &out); err != nil {
 		panic(fmt.Sprintf("emulator: state does not round-trip: %v", err))
 	}
 	return out
@@ -107,7 +109,7 @@ func (e *Emulator) loadState(path string) error {
 		return fmt.Errorf("reading state file: %w", err)
 	}
 	var s State
-	if err := json.Unmarshal(raw, &s); err != nil {
+	if err := decodeJSON(raw, &s); err != nil {
 		return fmt.Errorf("parsing state file %s: %w", path, err)
 	}
 	e.agents = nil

@@ -36,10 +36,14 @@ type versionView struct {
 	UpdatedAt                  string         `json:"updated_at"`
 }
 
-func viewVersion(v *Version) versionView {
+func (e *Emulator) viewVersion(v *Version) versionView {
+	config := v.Config
+	if e.opts.NullOptionalFields && config != nil {
+		config = e.schema.withNulls(config)
+	}
 	return versionView{
 		AgentID: v.AgentID, Version: v.Version, VersionID: v.VersionID, Published: v.Published,
-		PublishedAt: tsPtr(v.PublishedAt), Config: v.Config, InstructionBuilderInputs: v.InstructionBuilderInputs,
+		PublishedAt: tsPtr(v.PublishedAt), Config: config, InstructionBuilderInputs: v.InstructionBuilderInputs,
 		InstructionsStatus: v.InstructionsStatus, InstructionsDirty: v.InstructionsDirty,
 		InstructionsManuallyEdited: v.InstructionsManuallyEdited, InstructionsError: v.InstructionsError,
 		CreatedAt: ts(v.CreatedAt), UpdatedAt: ts(v.UpdatedAt),
@@ -107,6 +111,11 @@ func (e *Emulator) lookupVersion(c *call) (*Agent, *Version, *reply) {
 // checkConfig validates a config from a request body and fills its defaults.
 // The caller gets a private copy it may store.
 func (e *Emulator) checkConfig(raw any, loc ...any) (map[string]any, []fieldError) {
+	if m, ok := raw.(map[string]any); ok && e.opts.NullOptionalFields {
+		m = copyMap(m)
+		e.schema.dropNulls(m)
+		raw = m
+	}
 	if errs := e.schema.validate(raw, loc...); errs != nil {
 		return nil, errs
 	}
@@ -152,10 +161,16 @@ func (e *Emulator) listVersions(c *call) reply {
 		}
 		matched = append(matched, v)
 	}
+	if e.opts.VariantWire { // a bare array of every match
+		limit = len(matched) + 1
+	}
 	page, more := cut(matched, limit)
 	data := make([]versionView, 0, len(page))
 	for _, v := range page {
-		data = append(data, viewVersion(v))
+		data = append(data, e.viewVersion(v))
+	}
+	if e.opts.VariantWire {
+		return jsonReply(http.StatusOK, data)
 	}
 	var next *string
 	if more {
@@ -210,7 +225,7 @@ func (e *Emulator) createVersion(c *call) reply {
 		v.InstructionBuilderInputs = copyMap(inputs)
 	}
 	e.appendVersion(a, &v, now)
-	return jsonReply(http.StatusCreated, viewVersion(a.version(v.Version)))
+	return jsonReply(http.StatusCreated, e.viewVersion(a.version(v.Version)))
 }
 
 // draftFrom copies a version into a new draft: config, instruction builder
@@ -262,18 +277,18 @@ func (e *Emulator) getVersion(c *call) reply {
 		if v == nil {
 			return versionNotFound(n)
 		}
-		return jsonReply(http.StatusOK, viewVersion(v))
+		return jsonReply(http.StatusOK, e.viewVersion(v))
 	}
 	if len(a.Versions) == 0 {
 		return detailReply(http.StatusNotFound, "Agent has no versions")
 	}
 	newest := &a.Versions[len(a.Versions)-1]
 	if !newest.Published {
-		return jsonReply(http.StatusOK, viewVersion(newest))
+		return jsonReply(http.StatusOK, e.viewVersion(newest))
 	}
 	v := draftFrom(newest)
 	e.appendVersion(a, &v, e.now())
-	return jsonReply(http.StatusOK, viewVersion(&a.Versions[len(a.Versions)-1]))
+	return jsonReply(http.StatusOK, e.viewVersion(&a.Versions[len(a.Versions)-1]))
 }
 
 // updateVersion is PUT /core/agents/{id}/versions/{version}: drafts only.
@@ -316,7 +331,7 @@ func (e *Emulator) updateVersion(c *call) reply {
 	}
 	v.UpdatedAt = e.now()
 	e.touch()
-	return jsonReply(http.StatusOK, viewVersion(v))
+	return jsonReply(http.StatusOK, e.viewVersion(v))
 }
 
 // setConfig replaces a version's config; changing config.instructions by hand

@@ -63,7 +63,7 @@ func writeReply(w http.ResponseWriter, rep reply) {
 	ctype := rep.ctype
 	if body == nil {
 		var err error
-		body, err = json.Marshal(rep.body)
+		body, err = marshalPy(rep.body)
 		if err != nil {
 			body, rep.status = []byte(`{"detail":"Internal Server Error"}`), http.StatusInternalServerError
 		}
@@ -73,16 +73,6 @@ func writeReply(w http.ResponseWriter, rep reply) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rep.status)
 	_, _ = w.Write(body)
-}
-
-// ts renders a timestamp the way every response does: RFC 3339, UTC, milliseconds.
-func ts(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
-
-func tsPtr(t *time.Time) *string {
-	if t == nil {
-		return nil
-	}
-	return ptr(ts(*t))
 }
 
 // errBodyMissing distinguishes an empty body from a malformed one.
@@ -96,7 +86,12 @@ func decodeObject(body []byte) (map[string]any, []fieldError, error) {
 	}
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&v); err != nil || dec.More() {
+	dec.UseNumber()
+	err := dec.Decode(&v)
+	if err == nil && !dec.More() {
+		v, err = canonNumbers(v)
+	}
+	if err != nil || dec.More() {
 		pos := int(dec.InputOffset())
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
@@ -189,7 +184,7 @@ func (f *form) integer(key string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	n, isNum := v.(float64)
+	n, isNum := numberValue(v)
 	if !isNum || n != math.Trunc(n) || math.Abs(n) > 1<<53 {
 		f.fail(f.at(key), "Input should be a valid integer", "int_type")
 		return 0, false
@@ -384,10 +379,10 @@ func normalizeJSON(v any) (any, error) {
 		return nil, err
 	}
 	var out any
-	if err := json.Unmarshal(raw, &out); err != nil {
+	if err := decodeJSON(raw, &out); err != nil {
 		return nil, err
 	}
-	return out, nil
+	return canonNumbers(out)
 }
 
 // deepCopy copies a decoded JSON value, so a stored config never shares a map
@@ -420,7 +415,7 @@ func copyMap(m map[string]any) map[string]any {
 }
 
 func jsonText(v any) string {
-	raw, err := json.Marshal(v)
+	raw, err := marshalPy(v)
 	if err != nil {
 		return fmt.Sprint(v)
 	}

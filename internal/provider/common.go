@@ -93,7 +93,7 @@ func apiErrorDetail(action string, err error) string {
 	case client.IsUnauthorized(err):
 		b.WriteString("\n\nThe API rejected the credential. Check the provider's token (or ANYREACH_TOKEN); " +
 			"a personal access token (pat_...) also needs organization_id (or ANYREACH_ORG).")
-	case client.IsForbidden(err) && strings.Contains(strings.ToLower(err.Error()), "organization"):
+	case client.IsOrganizationDenied(err):
 		b.WriteString("\n\nThe credential has no access to the organization the request named. Check organization_id " +
 			"(or ANYREACH_ORG): a personal access token (pat_...) can only act on organizations its user belongs to.")
 	case client.IsForbidden(err):
