@@ -288,7 +288,7 @@ func TestPhoneNumbers(t *testing.T) {
 		{"[D] phone_number filter is a substring match (several)", client.PhoneNumberListOptions{PhoneNumber: "+1555"}, []string{num1, num2, num3, num4, num5}},
 		{"[D] trunk_id filter", client.PhoneNumberListOptions{TrunkID: emulator.DefaultTrunkID}, []string{num1, num2, num3, num4, num5}},
 		{"[D] trunk_id filter with no match", client.PhoneNumberListOptions{TrunkID: "trunk_other"}, []string{}},
-		{"[D] updated_after filter", client.PhoneNumberListOptions{UpdatedAfter: ptr(n4.UpdatedAt.Add(-time.Millisecond))}, []string{num4}},
+		{"[D] updated_after filter", client.PhoneNumberListOptions{UpdatedAfter: ptr(n4.UpdatedAt.Add(-time.Microsecond))}, []string{num4}},
 		{"[D] created_before filter", client.PhoneNumberListOptions{CreatedBefore: ptr(n4.CreatedAt.Add(time.Millisecond))}, []string{num1, num2, num3, num4, num5}},
 		{"[D] created_after filter", client.PhoneNumberListOptions{CreatedAfter: ptr(n4.CreatedAt)}, []string{}},
 		{"[D] updated_before filter", client.PhoneNumberListOptions{UpdatedBefore: ptr(n4.UpdatedAt)}, []string{num1, num2, num3, num5}},
