@@ -17,7 +17,8 @@ import "maps"
 //     escapes (\u00e9 and é) never matter.
 //   - Keys the schema does not declare on an object that does not take
 //     extra keys are the service's own, never the user's, so they are never
-//     compared. While generate_instructions is on, the top-level
+//     compared. A key whose value is null is an unset optional field, the
+//     same as leaving it out (pydantic writes unset fields as null). While generate_instructions is on, the top-level
 //     "instructions" belongs to the instruction builder and is not compared.
 //   - The service may normalize what it is sent (a language tag's case, 1
 //     stored as 1.0) and fill values its schema does not declare (a stock
@@ -126,8 +127,8 @@ func (c configShape) pickVariant(node map[string]any, variants []map[string]any,
 
 // property returns the schema of key k of an object governed by node, and
 // whether k is the user's to write: declared, or allowed as an extra key.
-func (c configShape) property(node map[string]any, k string) (map[string]any, bool) {
-	if node == nil {
+func (c *configShape) property(node map[string]any, k string) (map[string]any, bool) {
+	if c == nil || node == nil {
 		return nil, true
 	}
 	props, hasProps := node["properties"].(map[string]any)
@@ -156,8 +157,8 @@ func (c configShape) items(node map[string]any) map[string]any {
 }
 
 // defaultOf returns the default the schema declares at node.
-func (c configShape) defaultOf(node map[string]any) (any, bool) {
-	if node == nil {
+func (c *configShape) defaultOf(node map[string]any) (any, bool) {
+	if c == nil || node == nil {
 		return nil, false
 	}
 	if d, ok := node["default"]; ok {
@@ -168,16 +169,20 @@ func (c configShape) defaultOf(node map[string]any) (any, bool) {
 }
 
 // comparable is v as the rule compares it: the schema's defaults filled in
-// wherever v has an object, and the service's own keys left out.
+// wherever v has an object, the service's own keys and null fields left out.
+// A nil shape leaves out null fields only.
 func (c *configShape) comparable(v any, node map[string]any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		if c == nil {
-			return x
+		var obj map[string]any
+		if c != nil {
+			obj = c.objectNode(node, x)
 		}
-		obj := c.objectNode(node, x)
 		out := make(map[string]any, len(x))
 		for k, e := range x {
+			if e == nil {
+				continue // null is an unset optional field, the same as leaving it out
+			}
 			p, mine := c.property(obj, k)
 			if !mine {
 				continue
@@ -211,17 +216,20 @@ func (c *configShape) comparable(v any, node map[string]any) any {
 	return v
 }
 
-// minimal is v without the service's own keys and without values equal to
-// their schema default: what an import writes to state.
+// minimal is v without the service's own keys, null fields and values equal
+// to their schema default: what an import writes to state.
 func (c *configShape) minimal(v any, node map[string]any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		if c == nil {
-			return x
+		var obj map[string]any
+		if c != nil {
+			obj = c.objectNode(node, x)
 		}
-		obj := c.objectNode(node, x)
 		out := make(map[string]any, len(x))
 		for k, e := range x {
+			if e == nil {
+				continue
+			}
 			p, mine := c.property(obj, k)
 			if !mine {
 				continue

@@ -163,10 +163,26 @@ func expectImportsOnly(t *testing.T, out string, n int) {
 // sibling changed the version's server object) and after a no-op apply, the
 // same config reformatted, and re-adoption by terraform import, by import
 // blocks under the user's own configuration, and by import blocks with
-// -generate-config-out. Every one must plan no change.
+// -generate-config-out. Every one must plan no change. It runs against the
+// emulator's default wire (spelled like the Python service), its variant
+// wire (what the contract leaves open, answered the other way) and with
+// unset optional config fields written as null (row 8).
 func TestCLIWorkflowRowsEveryResource(t *testing.T) {
 	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
+	for name, opts := range map[string]emulator.Options{
+		"default wire":         {},
+		"variant wire":         {VariantWire: true},
+		"null optional fields": {NullOptionalFields: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			testWorkflowRows(t, opts)
+		})
+	}
+}
+
+func testWorkflowRows(t *testing.T, opts emulator.Options) {
+	emu := newTestEmulator(t, opts)
 	w := newWorkflowWorkspace(t, emu, workflowConfig, workflowAgentConfig)
 	plan := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
 	refreshOnly := []string{"plan", "-refresh-only", "-input=false", "-no-color", "-detailed-exitcode"}
