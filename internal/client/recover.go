@@ -124,8 +124,10 @@ func (c *Client) findCreatedVersion(ctx context.Context, agentID string, in Vers
 // ConfigContains reports whether the JSON document server contains
 // everything in sent: every key of a sent object is present in server's
 // object with a contained value (recursively), arrays have the same length
-// and contain element-wise, numbers compare as float64, and other scalars
-// compare equal. A key sent as null may be absent. It is how a config sent to
+// and contain element-wise, numbers compare as float64, strings compare
+// without regard to case (the service's validators may canonicalise it, as
+// with language tags), and other scalars compare equal. A key sent as null
+// may be absent. It is how a config sent to
 // the API is recognised in what the API returns, which adds defaults. An
 // empty sent document is contained in anything; invalid JSON in nothing.
 func ConfigContains(server, sent json.RawMessage) bool {
@@ -180,7 +182,12 @@ func jsonContains(got, want any) bool {
 		return true
 	case nil:
 		return got == nil
-	case float64, string, bool:
+	case string:
+		// The service's validators may store a string in canonical case
+		// (a language tag "en-us" as "en-US").
+		g, ok := got.(string)
+		return ok && strings.EqualFold(g, w)
+	case float64, bool:
 		return got == want
 	}
 	return false

@@ -255,6 +255,8 @@ func TestConfigContains(t *testing.T) {
 		{"type mismatch object vs scalar", server, `{"voice":"v"}`, false},
 		{"type mismatch scalar vs object", server, `{"type":{"x":1}}`, false},
 		{"string vs number", `{"a":"1"}`, `{"a":1}`, false},
+		{"string in canonical case", `{"language":"en-US"}`, `{"language":"en-us"}`, true},
+		{"different string", `{"language":"en-US"}`, `{"language":"en-GB"}`, false},
 		{"empty server", ``, `{"a":1}`, false},
 		{"invalid sent", server, `{`, false},
 		{"invalid server", `{`, `{"a":1}`, false},

@@ -1,9 +1,11 @@
 // Package emulator is an in-memory implementation of the Anyreach Agents API
 // (/core), used to develop and test the Terraform provider without the real
-// service. It follows the contract in shared/anyreach-api.md: documented rules
-// and the project's assumptions alike, plus fault knobs (latency, rate limits,
-// injected errors, lost responses) that a real client has to survive, and an
-// out-of-band control surface under /_emulator/ that plays the dashboard user.
+// service. It follows the contract in CONTRACT.md, next to this file:
+// documented rules and the project's assumptions alike, spelled on the wire
+// the way the Python service spells it, plus the variant wire a client must
+// also understand, fault knobs (latency, rate limits, injected errors, lost
+// responses) that a real client has to survive, and an out-of-band control
+// surface under /_emulator/ that plays the dashboard user.
 package emulator
 
 import (
