@@ -138,9 +138,8 @@ func New(cfg Config) (*Client, error) {
 	if token == "" {
 		return nil, &ConfigError{Field: "Token", Err: ErrTokenRequired}
 	}
-	if !validHeaderValue(token) {
-		return nil, &ConfigError{Field: "Token", Err: errors.New("anyreach: the token contains characters that cannot be sent in an HTTP header " +
-			"(a line break or another control character); check how it was copied")}
+	if err := CheckToken(token); err != nil {
+		return nil, &ConfigError{Field: "Token", Err: err}
 	}
 	org := strings.TrimSpace(cfg.OrganizationID)
 	if strings.HasPrefix(token, "pat_") && org == "" {
@@ -200,6 +199,17 @@ func New(cfg Config) (*Client, error) {
 		pollMin:       defaultPollMin,
 		pollMax:       defaultPollMax,
 	}, nil
+}
+
+// CheckToken reports a credential that cannot be sent as it is, without
+// showing it. Surrounding white space is allowed (New trims it); a line
+// break or another control character inside is not.
+func CheckToken(token string) error {
+	if !validHeaderValue(strings.TrimSpace(token)) {
+		return errors.New("anyreach: the token contains characters that cannot be sent in an HTTP header " +
+			"(a line break or another control character inside it); check how it was copied")
+	}
+	return nil
 }
 
 // ConfigError is a Config value New refuses. Field is the name of the

@@ -113,8 +113,9 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"API's AgentConfig JSON Schema at plan time. Only the keys written here are compared on refresh: server " +
 					"defaults never show as a diff, while an out-of-band change to a key written here does. Changing it updates a " +
 					"draft in place and replaces a published version.",
-				Optional: true,
-				Computed: true,
+				Optional:   true,
+				Computed:   true,
+				Validators: []validator.String{jsonDocumentLimits{}},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					replaceIfPublished,
@@ -133,6 +134,7 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"With `generate_instructions`, the builder writes the agent's instructions from them. Changing it updates a " +
 					"draft in place and replaces a published version.",
 				Optional:      true,
+				Validators:    []validator.String{jsonDocumentLimits{}},
 				PlanModifiers: []planmodifier.String{replaceIfPublished},
 			},
 			"generate_instructions": schema.BoolAttribute{
