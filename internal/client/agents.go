@@ -107,7 +107,7 @@ func (c *Client) GetAgent(ctx context.Context, id string) (*Agent, error) {
 		return nil, err
 	}
 	var a Agent
-	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &a); err != nil {
+	if err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &a); err != nil {
 		return nil, err
 	}
 	if a.ID == "" {
@@ -149,7 +149,7 @@ func (c *Client) CreateAgent(ctx context.Context, in AgentCreate) (*Agent, error
 		return found, nil
 	}
 	var a Agent
-	if err := decodeCreated(cl, res.body, &a); err != nil {
+	if err := decodeObject(cl, res.body, &a); err != nil {
 		if err := c.recoverUnusableAnswer(ctx, cl, err); err != nil {
 			return nil, err
 		}

@@ -405,21 +405,23 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	return &response{body: body}, nil
 }
 
-// doJSON sends cl and decodes a 2xx body into out (when out is non-nil and
-// the body is not empty). It reports whether a create was recovered instead,
-// in which case out is untouched.
-func (c *Client) doJSON(ctx context.Context, cl call, out any) (recovered bool, err error) {
+// doJSON sends a request whose answer is one object and decodes it into
+// out. An empty answer is malformed: reading it would leave zero values.
+func (c *Client) doJSON(ctx context.Context, cl call, out any) error {
 	res, err := c.do(ctx, cl)
 	if err != nil {
-		return false, err
+		return err
 	}
-	if res.recovered {
-		return true, nil
+	return decodeObject(cl, res.body, out)
+}
+
+// decodeObject decodes an answer that must be one object, such as a
+// create's or a read's; an empty body is malformed too.
+func decodeObject(cl call, body []byte, out any) error {
+	if isEmptyBody(body) {
+		return fmt.Errorf("%s %s: %w: the response has no body", cl.method, cl.path, ErrMalformedResponse)
 	}
-	if out == nil || isEmptyBody(res.body) {
-		return false, nil
-	}
-	return false, decodeBody(cl, res.body, out)
+	return decodeBody(cl, body, out)
 }
 
 // decodeBody decodes a JSON response body, naming the request on failure.

@@ -34,15 +34,6 @@ func newRequestToken() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
-// decodeCreated decodes the object a create answered with; an empty body is
-// malformed too, since a create always returns what it made.
-func decodeCreated(cl call, body []byte, out any) error {
-	if isEmptyBody(body) {
-		return fmt.Errorf("%s %s: %w: the response has no body", cl.method, cl.path, ErrMalformedResponse)
-	}
-	return decodeBody(cl, body, out)
-}
-
 // recoverUnusableAnswer handles a create answered with success but without
 // an object the client can use (an empty, non-JSON or incomplete body): the
 // server made something, but what? It is treated like a lost response: the

@@ -120,11 +120,6 @@ func RedactURL(raw string) string {
 	return raw
 }
 
-// mask replaces every occurrence of secret in v.
-func mask(v, secret string) string {
-	return redact(v, noLimit, []string{secret})
-}
-
 // maskedToken shows a credential's kind but none of its value.
 func maskedToken(token string) string {
 	switch {

@@ -125,7 +125,7 @@ func (c *Client) GetLatestVersion(ctx context.Context, agentID string) (*Version
 
 func (c *Client) getVersion(ctx context.Context, agentID, path string) (*Version, error) {
 	var v Version
-	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &v); err != nil {
+	if err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &v); err != nil {
 		return nil, err
 	}
 	return fillVersion(&v, agentID), nil
@@ -158,7 +158,7 @@ func (c *Client) CreateVersion(ctx context.Context, agentID string, in VersionCr
 		return found, nil
 	}
 	var v Version
-	if err := decodeCreated(cl, res.body, &v); err != nil {
+	if err := decodeObject(cl, res.body, &v); err != nil {
 		if err := c.recoverUnusableAnswer(ctx, cl, err); err != nil {
 			return nil, err
 		}
