@@ -109,7 +109,7 @@ func TestHostileRedirectIsNeverFollowed(t *testing.T) {
 // the middle of the token does not show the start of it either.
 func TestHostileTokenStraddlingTheCut(t *testing.T) {
 	t.Parallel()
-	pad := strings.Repeat("x", maxPlainDetail-10)
+	pad := strings.Repeat("x", 160) // the token starts some 30 bytes before the cut at 200
 	for _, tc := range []struct {
 		name, contentType, body string
 	}{
@@ -369,8 +369,8 @@ func TestHostileOversizedAnswer(t *testing.T) {
 	}
 }
 
-// TestHostileEndlessList: a list whose cursors never end, or whose pages add
-// up to more than maxListBytes, stops with an error after a bounded number
+// TestHostileEndlessList: a list of more than 1000 pages, or whose pages add
+// up to more than 64 MiB, stops with an error after a bounded number
 // of requests.
 func TestHostileEndlessList(t *testing.T) {
 	t.Parallel()
@@ -378,16 +378,21 @@ func TestHostileEndlessList(t *testing.T) {
 		t.Parallel()
 		var hits atomic.Int32
 		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			// Ends after half again as many pages as the client accepts (1000).
 			n := hits.Add(1)
-			writeJSON(w, 200, map[string]any{"data": []any{}, "pagination": map[string]any{"next_cursor": fmt.Sprint("c", n)}})
+			var next any
+			if n < 1500 {
+				next = fmt.Sprint("c", n)
+			}
+			writeJSON(w, 200, map[string]any{"data": []any{}, "pagination": map[string]any{"next_cursor": next}})
 		})
 		_, err := newTestClient(t, srv.URL).ListAgents(t.Context(), AgentListOptions{})
 		if err == nil {
-			t.Fatal("an endless list succeeded")
+			t.Fatalf("a list of %d pages succeeded", hits.Load())
 		}
-		mustContain(t, err.Error(), fmt.Sprintf("more than %d pages", maxPages))
-		if n := hits.Load(); n != maxPages {
-			t.Errorf("%d requests, want %d", n, maxPages)
+		mustContain(t, err.Error(), "more than 1000 pages") // the documented bound
+		if n := hits.Load(); n != 1000 {
+			t.Errorf("%d requests, want 1000", n)
 		}
 	})
 	t.Run("bytes", func(t *testing.T) {
@@ -398,12 +403,17 @@ func TestHostileEndlessList(t *testing.T) {
 			page = append(page, fullAgent(map[string]any{"agent_id": fmt.Sprint("a", i), "description": strings.Repeat("x", 40<<10)}))
 		}
 		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			// About 4 MiB a page; the list ends at 128 MiB, twice what the client accepts.
 			n := hits.Add(1)
-			writeJSON(w, 200, map[string]any{"data": page, "pagination": map[string]any{"next_cursor": fmt.Sprint("c", n)}})
+			var next any
+			if n < 32 {
+				next = fmt.Sprint("c", n)
+			}
+			writeJSON(w, 200, map[string]any{"data": page, "pagination": map[string]any{"next_cursor": next}})
 		})
 		_, err := newTestClient(t, srv.URL).ListAgents(t.Context(), AgentListOptions{})
 		if err == nil {
-			t.Fatal("a 64 MiB list succeeded")
+			t.Fatalf("a list of %d MiB succeeded", 4*hits.Load())
 		}
 		mustContain(t, err.Error(), "exceeds 64 MiB")
 		if n := hits.Load(); n > 20 {
