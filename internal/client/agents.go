@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -12,7 +11,9 @@ import (
 // UnmarshalJSON decodes an agent tolerantly: the ID comes from "agent_id" or,
 // failing that, "id"; null metadata becomes an empty map; and the client's
 // create marker (RequestTokenMetadataKey) is removed from the metadata so
-// callers only ever see their own keys.
+// callers only ever see their own keys. An object without an ID, name,
+// active, is_demo, created_at or updated_at is malformed (see
+// ErrMalformedResponse), not an agent with zero values.
 func (a *Agent) UnmarshalJSON(data []byte) error {
 	// agentFields has Agent's fields but not its methods, so decoding into it
 	// does not call this method again.
@@ -20,6 +21,13 @@ func (a *Agent) UnmarshalJSON(data []byte) error {
 	var aux struct {
 		agentFields
 		AltID string `json:"id"`
+		// The pointers shadow the embedded fields of the same name, so a
+		// field that is absent or null stays nil.
+		Name      *string `json:"name"`
+		Active    *bool   `json:"active"`
+		IsDemo    *bool   `json:"is_demo"`
+		CreatedAt *string `json:"created_at"`
+		UpdatedAt *string `json:"updated_at"`
 	}
 	if err := json.Unmarshal(data, &aux); err != nil {
 		return err
@@ -28,6 +36,17 @@ func (a *Agent) UnmarshalJSON(data []byte) error {
 	if a.ID == "" {
 		a.ID = aux.AltID
 	}
+	var missing requiredFields
+	missing.check("agent_id", a.ID != "")
+	missing.check("name", aux.Name != nil)
+	missing.check("active", aux.Active != nil)
+	missing.check("is_demo", aux.IsDemo != nil)
+	missing.check("created_at", aux.CreatedAt != nil)
+	missing.check("updated_at", aux.UpdatedAt != nil)
+	if err := missing.err("agent"); err != nil {
+		return err
+	}
+	a.Name, a.Active, a.IsDemo, a.CreatedAt, a.UpdatedAt = *aux.Name, *aux.Active, *aux.IsDemo, *aux.CreatedAt, *aux.UpdatedAt
 	if a.Metadata == nil {
 		a.Metadata = map[string]any{}
 	}
@@ -88,7 +107,7 @@ func (c *Client) GetAgent(ctx context.Context, id string) (*Agent, error) {
 		return nil, err
 	}
 	var a Agent
-	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &a); err != nil {
+	if err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &a); err != nil {
 		return nil, err
 	}
 	if a.ID == "" {
@@ -121,16 +140,20 @@ func (c *Client) CreateAgent(ctx context.Context, in AgentCreate) (*Agent, error
 		found = a
 		return true, nil
 	}
-	var a Agent
-	recovered, err := c.doJSON(ctx, call{method: http.MethodPost, path: "/core/agents", body: body, recover: recoverFn}, &a)
+	cl := call{method: http.MethodPost, path: "/core/agents", body: body, recover: recoverFn}
+	res, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	if recovered {
+	if res.recovered {
 		return found, nil
 	}
-	if a.ID == "" {
-		return nil, fmt.Errorf("POST /core/agents: the response carries no agent_id")
+	var a Agent
+	if err := decodeObject(cl, res.body, &a); err != nil {
+		if err := c.recoverUnusableAnswer(ctx, cl, err); err != nil {
+			return nil, err
+		}
+		return found, nil
 	}
 	return &a, nil
 }

@@ -14,13 +14,13 @@ func TestAgentDecoding(t *testing.T) {
 		wantID   string
 		wantMeta map[string]any
 	}{
-		{"agent_id", `{"agent_id":"a1","name":"n","metadata":{"team":"x"}}`, "a1", map[string]any{"team": "x"}},
-		{"id only", `{"id":"a2","name":"n"}`, "a2", map[string]any{}},
-		{"both prefer agent_id", `{"agent_id":"a3","id":"other"}`, "a3", map[string]any{}},
-		{"null agent_id falls back", `{"agent_id":null,"id":"a4"}`, "a4", map[string]any{}},
-		{"null metadata", `{"agent_id":"a5","metadata":null}`, "a5", map[string]any{}},
-		{"marker stripped", `{"agent_id":"a6","metadata":{"_tf_request_token":"abc","k":"v"}}`, "a6", map[string]any{"k": "v"}},
-		{"unknown fields ignored", `{"agent_id":"a7","future_field":{"x":[1,2]},"widgets":[]}`, "a7", map[string]any{}},
+		{"agent_id", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1","name":"n","metadata":{"team":"x"}}`, "a1", map[string]any{"team": "x"}},
+		{"id only", `{"id":"a2","name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z"}`, "a2", map[string]any{}},
+		{"both prefer agent_id", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a3","id":"other"}`, "a3", map[string]any{}},
+		{"null agent_id falls back", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":null,"id":"a4"}`, "a4", map[string]any{}},
+		{"null metadata", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a5","metadata":null}`, "a5", map[string]any{}},
+		{"marker stripped", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a6","metadata":{"_tf_request_token":"abc","k":"v"}}`, "a6", map[string]any{"k": "v"}},
+		{"unknown fields ignored", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a7","future_field":{"x":[1,2]},"widgets":[]}`, "a7", map[string]any{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,9 +72,9 @@ func TestAgentCRUD(t *testing.T) {
 		case http.MethodPost:
 			var in map[string]any
 			_ = json.Unmarshal(body, &in)
-			writeJSON(w, 201, map[string]any{"agent_id": "new", "name": in["name"], "metadata": in["metadata"]})
+			writeJSON(w, 201, fullAgent(map[string]any{"agent_id": "new", "name": in["name"], "metadata": in["metadata"]}))
 		default:
-			writeJSON(w, 200, map[string]any{"id": "a1", "name": "n", "metadata": map[string]any{RequestTokenMetadataKey: "t", "k": "v"}})
+			writeJSON(w, 200, fullAgent(map[string]any{"id": "a1", "name": "n", "metadata": map[string]any{RequestTokenMetadataKey: "t", "k": "v"}}))
 		}
 	})
 	c := newTestClient(t, srv.URL)
@@ -154,7 +154,7 @@ func TestUpdateAgentTolerates204(t *testing.T) {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		writeJSON(w, 200, map[string]any{"agent_id": "a1", "name": "after"})
+		writeJSON(w, 200, fullAgent(map[string]any{"agent_id": "a1", "name": "after"}))
 	})
 	a, err := newTestClient(t, srv.URL).UpdateAgent(t.Context(), "a1", AgentUpdate{Name: ptr("after")})
 	if err != nil || a.Name != "after" {

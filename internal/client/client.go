@@ -32,8 +32,10 @@ const (
 	// because a server asking for 45 s usually means it.
 	maxRetryAfter = 60 * time.Second
 
-	// maxResponseBytes bounds how much of a response body is read into memory.
-	maxResponseBytes = 32 << 20
+	// maxResponseBytes bounds one response body. The largest object, a
+	// version, carries one config (at most a few hundred KiB in practice);
+	// a larger answer is refused rather than read into memory and state.
+	maxResponseBytes = 8 << 20
 
 	// orgHeader selects the organization for a personal access token.
 	orgHeader = "X-Anyreach-Org"
@@ -77,7 +79,7 @@ type Config struct {
 // String keeps the credential out of anything that prints a Config.
 func (c Config) String() string {
 	return fmt.Sprintf("client.Config{BaseURL:%q, Token:%s, OrganizationID:%q, MaxRetries:%d, RequestTimeout:%s, RetryWaitMin:%s, RetryWaitMax:%s, UserAgent:%q}",
-		c.BaseURL, maskedToken(c.Token), c.OrganizationID, c.MaxRetries, c.RequestTimeout, c.RetryWaitMin, c.RetryWaitMax, c.UserAgent)
+		RedactURL(c.BaseURL), maskedToken(c.Token), c.OrganizationID, c.MaxRetries, c.RequestTimeout, c.RetryWaitMin, c.RetryWaitMax, c.UserAgent)
 }
 
 // GoString keeps the credential out of %#v as well.
@@ -121,7 +123,7 @@ type Client struct {
 
 // String keeps the credential out of anything that prints a Client.
 func (c *Client) String() string {
-	return fmt.Sprintf("client.Client{BaseURL:%q, Token:%s}", c.baseURL, maskedToken(c.log.secret))
+	return fmt.Sprintf("client.Client{BaseURL:%q, Token:%s}", c.baseURL, maskedToken(strings.TrimPrefix(c.authorization, "Bearer ")))
 }
 
 // GoString keeps the credential out of %#v as well.
@@ -129,24 +131,26 @@ func (c *Client) GoString() string { return c.String() }
 
 // New validates cfg and builds a Client. It makes no request, so a credential
 // the API rejects only shows up on the first call.
+//
+// Every error it returns for a bad value is a *ConfigError naming the field.
 func New(cfg Config) (*Client, error) {
 	token := strings.TrimSpace(cfg.Token)
 	if token == "" {
-		return nil, ErrTokenRequired
+		return nil, &ConfigError{Field: "Token", Err: ErrTokenRequired}
 	}
-	if !validHeaderValue(token) {
-		return nil, errors.New("anyreach: the token contains characters that cannot be sent in an HTTP header")
+	if err := CheckToken(token); err != nil {
+		return nil, &ConfigError{Field: "Token", Err: err}
 	}
 	org := strings.TrimSpace(cfg.OrganizationID)
 	if strings.HasPrefix(token, "pat_") && org == "" {
-		return nil, ErrOrganizationRequired
+		return nil, &ConfigError{Field: "OrganizationID", Err: ErrOrganizationRequired}
 	}
 	if !validHeaderValue(org) {
-		return nil, errors.New("anyreach: the organization ID contains characters that cannot be sent in an HTTP header")
+		return nil, &ConfigError{Field: "OrganizationID", Err: errors.New("anyreach: the organization ID contains characters that cannot be sent in an HTTP header")}
 	}
 	base, err := parseBaseURL(cfg.BaseURL)
 	if err != nil {
-		return nil, err
+		return nil, &ConfigError{Field: "BaseURL", Err: errors.New(redact(err.Error(), noLimit, secretsOf(token, cfg.BaseURL)))}
 	}
 
 	retryMax := cfg.MaxRetries
@@ -175,7 +179,7 @@ func New(cfg Config) (*Client, error) {
 		ua = DefaultUserAgent
 	}
 	if !validHeaderValue(ua) {
-		return nil, errors.New("anyreach: the user agent contains characters that cannot be sent in an HTTP header")
+		return nil, &ConfigError{Field: "UserAgent", Err: errors.New("anyreach: the user agent contains characters that cannot be sent in an HTTP header")}
 	}
 	transport := cfg.Transport
 	if transport == nil {
@@ -187,15 +191,37 @@ func New(cfg Config) (*Client, error) {
 		authorization: "Bearer " + token,
 		org:           org,
 		userAgent:     ua,
-		httpClient:    &http.Client{Transport: poolKeeper{transport}, Timeout: timeout},
+		httpClient:    &http.Client{Transport: poolKeeper{transport}, Timeout: timeout, CheckRedirect: refuseRedirect},
 		retryMax:      retryMax,
 		retryWaitMin:  waitMin,
 		retryWaitMax:  waitMax,
-		log:           logSink{logger: cfg.Logger, secret: token},
+		log:           logSink{logger: cfg.Logger, secrets: secretsOf(token, cfg.BaseURL)},
 		pollMin:       defaultPollMin,
 		pollMax:       defaultPollMax,
 	}, nil
 }
+
+// CheckToken reports a credential that cannot be sent as it is, without
+// showing it. Surrounding white space is allowed (New trims it); a line
+// break or another control character inside is not.
+func CheckToken(token string) error {
+	if !validHeaderValue(strings.TrimSpace(token)) {
+		return errors.New("anyreach: the token contains characters that cannot be sent in an HTTP header " +
+			"(a line break or another control character inside it); check how it was copied")
+	}
+	return nil
+}
+
+// ConfigError is a Config value New refuses. Field is the name of the
+// Config field at fault, so a caller can point at its own setting; the text
+// never contains a secret.
+type ConfigError struct {
+	Field string
+	Err   error
+}
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
 
 // poolKeeper hides the transport's CloseIdleConnections from
 // http.Client.CloseIdleConnections. go-retryablehttp calls that after every
@@ -363,40 +389,49 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 			return nil, c.requestError(st, fmt.Errorf("reading the response body: %w", err))
 		}
 	}
+	if isRedirect(resp.StatusCode) {
+		return nil, newRedirectError(&cl, resp, c.log.secrets)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		if st.ambiguous && ctx.Err() == nil {
 			if rerr := c.recoverCreate(ctx, st); st.recovered {
 				return &response{recovered: true}, nil
 			} else if rerr != nil {
-				return nil, errors.Join(newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secret), c.requestError(st, rerr))
+				return nil, errors.Join(newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secrets...), c.requestError(st, rerr))
 			}
 		}
-		return nil, c.explainForbidden(ctx, cl, newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secret))
+		return nil, c.explainForbidden(ctx, cl, newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secrets...))
 	}
 	return &response{body: body}, nil
 }
 
-// doJSON sends cl and decodes a 2xx body into out (when out is non-nil and
-// the body is not empty). It reports whether a create was recovered instead,
-// in which case out is untouched.
-func (c *Client) doJSON(ctx context.Context, cl call, out any) (recovered bool, err error) {
+// doJSON sends a request whose answer is one object and decodes it into
+// out. An empty answer is malformed: reading it would leave zero values.
+func (c *Client) doJSON(ctx context.Context, cl call, out any) error {
 	res, err := c.do(ctx, cl)
 	if err != nil {
-		return false, err
+		return err
 	}
-	if res.recovered {
-		return true, nil
+	return decodeObject(cl, res.body, out)
+}
+
+// decodeObject decodes an answer that must be one object, such as a
+// create's or a read's; an empty body is malformed too.
+func decodeObject(cl call, body []byte, out any) error {
+	if isEmptyBody(body) {
+		return fmt.Errorf("%s %s: %w: the response has no body", cl.method, cl.path, ErrMalformedResponse)
 	}
-	if out == nil || isEmptyBody(res.body) {
-		return false, nil
-	}
-	return false, decodeBody(cl, res.body, out)
+	return decodeBody(cl, body, out)
 }
 
 // decodeBody decodes a JSON response body, naming the request on failure.
+// Every failure wraps ErrMalformedResponse.
 func decodeBody(cl call, body []byte, out any) error {
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("%s %s: decoding the response: %w", cl.method, cl.path, err)
+		if !errors.Is(err, ErrMalformedResponse) {
+			err = fmt.Errorf("%w: %w", ErrMalformedResponse, err)
+		}
+		return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 	}
 	return nil
 }
@@ -415,10 +450,14 @@ func readBody(body io.ReadCloser) ([]byte, error) {
 		return nil, err
 	}
 	if len(b) > maxResponseBytes {
-		return nil, fmt.Errorf("the response body exceeds %d bytes", maxResponseBytes)
+		return nil, fmt.Errorf("%w: it exceeds %d MiB, far more than any Anyreach object needs", errResponseTooLarge, maxResponseBytes>>20)
 	}
 	return b, nil
 }
+
+// errResponseTooLarge is a response body over maxResponseBytes. Asking
+// again would get the same answer, so it is not retried.
+var errResponseTooLarge = errors.New("the response body is too large")
 
 // requestError wraps a failure that produced no API answer (transport error,
 // context end, failed recovery) with the method and path, never the URL.

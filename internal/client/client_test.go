@@ -101,7 +101,7 @@ func TestHeaders(t *testing.T) {
 				mu.Lock()
 				got, path = r.Header.Clone(), r.URL.Path
 				mu.Unlock()
-				writeJSON(w, 200, map[string]any{"agent_id": "a1"})
+				writeJSON(w, 200, fullAgent(map[string]any{"agent_id": "a1"}))
 			})
 			c, err := New(Config{BaseURL: srv.URL + "/", Token: tt.token, OrganizationID: tt.org, UserAgent: "terraform-provider-anyreach/1.2.3 (+terraform 1.11.4)"})
 			if err != nil {
@@ -159,7 +159,7 @@ func TestRetriesTransientStatuses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			seq := &sequence{statuses: tt.statuses, header: tt.header, body: `{"agent_id":"a1","name":"n"}`}
+			seq := &sequence{statuses: tt.statuses, header: tt.header, body: `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1","name":"n"}`}
 			srv := newServer(t, seq.ServeHTTP)
 			c := newTestClient(t, srv.URL)
 			a, err := c.GetAgent(t.Context(), "a1")
@@ -212,7 +212,7 @@ func TestNoRetriesWhenNegative(t *testing.T) {
 func TestRetryAfterIsHonoured(t *testing.T) {
 	// RetryWaitMax is 5 ms, so a wait of about a second can only come from
 	// the header.
-	seq := &sequence{statuses: []int{429, 200}, header: http.Header{"Retry-After": {"1"}}, body: `{"agent_id":"a"}`}
+	seq := &sequence{statuses: []int{429, 200}, header: http.Header{"Retry-After": {"1"}}, body: `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a"}`}
 	srv := newServer(t, seq.ServeHTTP)
 	c := newTestClient(t, srv.URL)
 	start := time.Now()
@@ -310,7 +310,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 			}
 			return
 		}
-		writeJSON(w, 200, map[string]any{"agent_id": "a"})
+		writeJSON(w, 200, fullAgent(map[string]any{"agent_id": "a"}))
 	})
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.RequestTimeout = 100 * time.Millisecond })
 	a, err := c.GetAgent(t.Context(), "a")
@@ -342,7 +342,7 @@ func TestConnectionRefused(t *testing.T) {
 }
 
 func TestRequestLogging(t *testing.T) {
-	seq := &sequence{statuses: []int{502, 200}, body: `{"agent_id":"a"}`}
+	seq := &sequence{statuses: []int{502, 200}, body: `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a"}`}
 	srv := newServer(t, seq.ServeHTTP)
 	logs := &captureLogger{}
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = logs })
@@ -411,7 +411,7 @@ func TestConcurrentUse(t *testing.T) {
 			writeDetail(w, 503, "busy")
 			return
 		}
-		writeJSON(w, 200, map[string]any{"agent_id": strings.TrimPrefix(r.URL.Path, "/core/agents/")})
+		writeJSON(w, 200, fullAgent(map[string]any{"agent_id": strings.TrimPrefix(r.URL.Path, "/core/agents/")}))
 	})
 	c := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = &captureLogger{}; cfg.MaxRetries = 10 })
 	var wg sync.WaitGroup

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // APIError is every failure the API answers with a non-2xx status.
@@ -114,12 +113,17 @@ func renderFields(fields []FieldError) string {
 	return strings.Join(parts, "; ")
 }
 
-// maxPlainDetail bounds the Detail taken from a non-JSON error body.
-const maxPlainDetail = 200
+// maxPlainDetail bounds the Detail taken from a non-JSON error body or a
+// body without "detail"; maxDetail bounds any other Detail.
+const (
+	maxPlainDetail = 200
+	maxDetail      = 4096
+)
 
-// newAPIError decodes an error response body tolerantly, masking secret from
-// whatever the server echoed.
-func newAPIError(method, path string, status int, body []byte, secret string) *APIError {
+// newAPIError decodes an error response body tolerantly. Every text it keeps
+// goes through redact, which masks secrets from whatever the server echoed
+// before anything is shortened.
+func newAPIError(method, path string, status int, body []byte, secrets ...string) *APIError {
 	e := &APIError{StatusCode: status, Method: method, Path: path}
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
@@ -128,31 +132,31 @@ func newAPIError(method, path string, status int, body []byte, secret string) *A
 	var envelope map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &envelope); err != nil {
 		if json.Valid(trimmed) {
-			e.Detail = mask(compactJSON(trimmed), secret) // a JSON string, array or number
+			e.Detail = redact(compactJSON(trimmed), maxDetail, secrets) // a JSON string, array or number
 		} else {
-			e.Detail = mask(plainDetail(trimmed), secret)
+			e.Detail = redact(plainDetail(trimmed), maxPlainDetail, secrets)
 		}
 		return e
 	}
 	detail, ok := envelope["detail"]
 	if !ok {
-		e.Detail = mask(truncate(compactJSON(trimmed), maxPlainDetail), secret)
+		e.Detail = redact(compactJSON(trimmed), maxPlainDetail, secrets)
 		return e
 	}
 	var s string
 	if err := json.Unmarshal(detail, &s); err == nil {
-		e.Detail = mask(s, secret)
+		e.Detail = redact(s, maxDetail, secrets)
 		return e
 	}
 	if fields, ok := decodeFieldErrors(detail); ok {
 		for i := range fields {
-			maskFieldError(&fields[i], secret)
+			maskFieldError(&fields[i], secrets)
 		}
 		e.Fields = fields
-		e.Detail = mask(renderFields(fields), secret)
+		e.Detail = redact(renderFields(fields), maxDetail, secrets)
 		return e
 	}
-	e.Detail = mask(compactJSON(detail), secret)
+	e.Detail = redact(compactJSON(detail), maxDetail, secrets)
 	return e
 }
 
@@ -188,8 +192,8 @@ func decodeFieldErrors(detail json.RawMessage) ([]FieldError, bool) {
 // server could echo the secret split across loc entries ("ak_x", "secret"
 // renders as "ak_x.secret"). A loc entry that is neither a string nor a
 // number becomes its compact JSON text, so it can be masked too.
-func maskFieldError(f *FieldError, secret string) {
-	f.Msg, f.Type = mask(f.Msg, secret), mask(f.Type, secret)
+func maskFieldError(f *FieldError, secrets []string) {
+	f.Msg, f.Type = redact(f.Msg, noLimit, secrets), redact(f.Type, noLimit, secrets)
 	for j, part := range f.Loc {
 		if _, isIndex := locIndex(part); isIndex {
 			continue
@@ -199,16 +203,13 @@ func maskFieldError(f *FieldError, secret string) {
 			b, _ := json.Marshal(part) // a decoded JSON value always encodes
 			s = string(b)
 		}
-		f.Loc[j] = mask(s, secret)
+		f.Loc[j] = redact(s, noLimit, secrets)
 	}
-	if secret == "" {
-		return
+	if p := f.Path(); redact(p, noLimit, secrets) != p {
+		f.Loc = []any{redact(p, noLimit, secrets)}
 	}
-	if p := f.Path(); strings.Contains(p, secret) {
-		f.Loc = []any{mask(p, secret)}
-	}
-	if s := f.String(); strings.Contains(s, secret) {
-		f.Loc, f.Msg = nil, mask(s, secret)
+	if s := f.String(); redact(s, noLimit, secrets) != s {
+		f.Loc, f.Msg = nil, redact(s, noLimit, secrets)
 	}
 }
 
@@ -221,24 +222,15 @@ func compactJSON(raw []byte) string {
 	return b.String()
 }
 
-// plainDetail keeps the start of a non-JSON body, on one line.
+// plainDetail renders the start of a non-JSON body on one line; redact
+// shortens it further, after masking, so the start kept here is much longer
+// than maxPlainDetail.
 func plainDetail(body []byte) string {
-	if len(body) > maxPlainDetail {
-		body = body[:maxPlainDetail]
+	if len(body) > 64<<10 {
+		body = body[:64<<10]
 	}
 	s := strings.ToValidUTF8(string(body), "")
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// truncate cuts s to at most n bytes without splitting a character.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }
 
 // StatusCode returns the HTTP status of an *APIError in err's chain, or 0.

@@ -53,7 +53,7 @@ func TestNewAPIErrorDecoding(t *testing.T) {
 		{
 			name:       "HTML page",
 			body:       html,
-			wantDetail: strings.Join(strings.Fields(html[:200]), " "),
+			wantDetail: strings.Join(strings.Fields(html), " ")[:200] + "…",
 		},
 		{
 			name:       "empty body",

@@ -31,6 +31,12 @@ type fakeAPI struct {
 	badGatewayFirst  int // answer 502 without applying
 	serverErrorFirst int // answer 500 without applying
 	unavailable      int // answer 503 without applying
+
+	// Answers of 201 whose body is unusable (empty, not JSON, incomplete),
+	// each consumed by one create.
+	applyThenBody []string // apply the create, then answer with the body
+	bodyWithout   []string // answer with the body without applying
+	body          string   // the body of the fault being served
 }
 
 func newFakeAPI(t *testing.T) *fakeAPI {
@@ -85,6 +91,12 @@ func (f *fakeAPI) fault() string {
 	case f.applyTruncate > 0:
 		f.applyTruncate--
 		return "apply-truncate"
+	case len(f.applyThenBody) > 0:
+		f.body, f.applyThenBody = f.applyThenBody[0], f.applyThenBody[1:]
+		return "apply-body"
+	case len(f.bodyWithout) > 0:
+		f.body, f.bodyWithout = f.bodyWithout[0], f.bodyWithout[1:]
+		return "body-without"
 	}
 	return ""
 }
@@ -141,6 +153,12 @@ func (f *fakeAPI) respond(w http.ResponseWriter, fault string, apply func() any)
 		w.WriteHeader(http.StatusCreated)
 		_, _ = w.Write(b[:len(b)/2])
 		dropConnection(f.t, w)
+	case "apply-body", "body-without":
+		if fault == "apply-body" {
+			apply()
+		}
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(f.body))
 	default:
 		writeJSON(w, http.StatusCreated, apply())
 	}

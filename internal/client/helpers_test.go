@@ -175,3 +175,30 @@ func recordServer(t *testing.T, h func(w http.ResponseWriter, r *http.Request, b
 	})
 	return rec, srv
 }
+
+// fullAgent adds every field the API always sends an agent with to obj,
+// unless obj has it already.
+func fullAgent(obj map[string]any) map[string]any {
+	return addMissing(obj, map[string]any{
+		"name": "n", "active": true, "is_demo": false,
+		"created_at": "2026-11-22T10:00:00Z", "updated_at": "2026-11-22T10:00:00Z",
+	})
+}
+
+// fullVersion adds every field the API always sends a version with to obj,
+// unless obj has it already.
+func fullVersion(obj map[string]any) map[string]any {
+	return addMissing(obj, map[string]any{
+		"version_id": "vid", "published": false, "config": map[string]any{"type": "static_prompt"},
+		"created_at": "2026-11-22T10:00:00Z", "updated_at": "2026-11-22T10:00:00Z",
+	})
+}
+
+func addMissing(obj, defaults map[string]any) map[string]any {
+	for k, v := range defaults {
+		if _, ok := obj[k]; !ok {
+			obj[k] = v
+		}
+	}
+	return obj
+}

@@ -4,19 +4,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 )
-
-// redacted replaces the credential wherever it might surface.
-const redacted = "[REDACTED]"
 
 // logSink forwards to the configured Logger (if any), masking the credential
 // out of the message and every field as a second line of defence: nothing the
 // client logs on purpose contains it.
 type logSink struct {
-	logger Logger
-	secret string
+	logger  Logger
+	secrets []string // see secretsOf
 }
 
 func (s logSink) debug(ctx context.Context, msg string, fields map[string]any) {
@@ -31,7 +27,7 @@ func (s logSink) warn(ctx context.Context, msg string, fields map[string]any) {
 	}
 }
 
-func (s logSink) mask(v string) string { return mask(v, s.secret) }
+func (s logSink) mask(v string) string { return redact(v, noLimit, s.secrets) }
 
 // maskFields masks every textual field value; errors and Stringers become
 // their (masked) text.
@@ -51,27 +47,6 @@ func (s logSink) maskFields(fields map[string]any) map[string]any {
 		out[s.mask(k)] = v
 	}
 	return out
-}
-
-// mask replaces every occurrence of secret in v.
-func mask(v, secret string) string {
-	if secret == "" || !strings.Contains(v, secret) {
-		return v
-	}
-	return strings.ReplaceAll(v, secret, redacted)
-}
-
-// maskedToken shows a credential's kind but none of its value.
-func maskedToken(token string) string {
-	switch {
-	case token == "":
-		return `""`
-	case strings.HasPrefix(token, "ak_"):
-		return "ak_" + redacted
-	case strings.HasPrefix(token, "pat_"):
-		return "pat_" + redacted
-	}
-	return redacted
 }
 
 // logAttempt logs one attempt at Debug: method, path, status, duration and

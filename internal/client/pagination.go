@@ -12,8 +12,13 @@ import (
 	"time"
 )
 
-// maxPages stops a list that never ends, whatever the server's cursors do.
-const maxPages = 10000
+// Bounds on one list, whatever the server's cursors do: maxPages pages
+// (100,000 objects at the page size of 100 the provider asks for), and
+// maxListBytes of response bodies in all.
+const (
+	maxPages     = 1000
+	maxListBytes = 64 << 20
+)
 
 // listAll fetches every page of the list at path and returns all items; it is
 // the one pagination loop behind every List method. It accepts the envelope
@@ -24,13 +29,17 @@ const maxPages = 10000
 func listAll[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
 	all := []T{}
 	seen := map[string]bool{}
+	total := 0
 	for page := 1; ; page++ {
 		if page > maxPages {
-			return nil, fmt.Errorf("GET %s: more than %d pages; giving up", path, maxPages)
+			return nil, fmt.Errorf("GET %s: the list has more than %d pages; giving up (narrow it with filters)", path, maxPages)
 		}
 		res, err := c.do(ctx, call{method: http.MethodGet, path: path, query: q})
 		if err != nil {
 			return nil, err
+		}
+		if total += len(res.body); total > maxListBytes {
+			return nil, fmt.Errorf("GET %s: the list exceeds %d MiB after %d pages; giving up (narrow it with filters)", path, maxListBytes>>20, page)
 		}
 		items, next, err := decodePage[T](res.body)
 		if err != nil {
@@ -41,7 +50,7 @@ func listAll[T any](ctx context.Context, c *Client, path string, q url.Values) (
 			return all, nil
 		}
 		if seen[next] {
-			return nil, fmt.Errorf("GET %s: the server returned pagination cursor %q a second time; stopping instead of looping forever", path, next)
+			return nil, fmt.Errorf("GET %s: the server returned pagination cursor %q a second time; stopping instead of looping forever", path, redact(next, maxPlainDetail, c.log.secrets))
 		}
 		seen[next] = true
 		q.Set("cursor", next)

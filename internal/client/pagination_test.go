@@ -20,9 +20,9 @@ func TestListAgentsFollowsCursors(t *testing.T) {
 		queries = append(queries, r.URL.Query())
 		mu.Unlock()
 		pages := map[string]string{
-			"":   `{"data":[{"agent_id":"a1"},{"agent_id":"a2"}],"pagination":{"limit":2,"next_cursor":"c2"}}`,
-			"c2": `{"data":[{"agent_id":"a3"},{"agent_id":"a4"}],"pagination":{"limit":2,"next_cursor":"c3"}}`,
-			"c3": `{"data":[{"agent_id":"a5"}],"pagination":{"limit":2,"next_cursor":null}}`,
+			"":   `{"data":[{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1"},{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a2"}],"pagination":{"limit":2,"next_cursor":"c2"}}`,
+			"c2": `{"data":[{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a3"},{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a4"}],"pagination":{"limit":2,"next_cursor":"c3"}}`,
+			"c3": `{"data":[{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a5"}],"pagination":{"limit":2,"next_cursor":null}}`,
 		}
 		_, _ = w.Write([]byte(pages[r.URL.Query().Get("cursor")]))
 	})
@@ -59,9 +59,9 @@ func TestListShapes(t *testing.T) {
 		body string
 		want int
 	}{
-		{"bare array", `[{"agent_id":"a1"},{"id":"a2"}]`, 2},
-		{"envelope without pagination", `{"data":[{"agent_id":"a1"}]}`, 1},
-		{"envelope with absent cursor", `{"data":[{"agent_id":"a1"}],"pagination":{"limit":20}}`, 1},
+		{"bare array", `[{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1"},{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","id":"a2"}]`, 2},
+		{"envelope without pagination", `{"data":[{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1"}]}`, 1},
+		{"envelope with absent cursor", `{"data":[{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1"}],"pagination":{"limit":20}}`, 1},
 		{"envelope with empty cursor", `{"data":[],"pagination":{"limit":20,"next_cursor":""}}`, 0},
 		{"null data", `{"data":null,"pagination":{"next_cursor":null}}`, 0},
 		{"empty array", `[]`, 0},
@@ -97,7 +97,7 @@ func TestListRejectsRepeatedCursor(t *testing.T) {
 	var hits atomic.Int32
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		_, _ = w.Write([]byte(`{"data":[{"agent_id":"a"}],"pagination":{"next_cursor":"same"}}`))
+		_, _ = w.Write([]byte(`{"data":[{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a"}],"pagination":{"next_cursor":"same"}}`))
 	})
 	c := newTestClient(t, srv.URL)
 	_, err := c.ListAgents(t.Context(), AgentListOptions{})

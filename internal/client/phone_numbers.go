@@ -31,7 +31,7 @@ func (c *Client) GetPhoneNumber(ctx context.Context, number string) (*PhoneNumbe
 		return nil, errors.New("anyreach: the phone number must not be empty")
 	}
 	var pn PhoneNumber
-	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: "/core/phone-numbers/" + pathEscape(number)}, &pn); err != nil {
+	if err := c.doJSON(ctx, call{method: http.MethodGet, path: "/core/phone-numbers/" + pathEscape(number)}, &pn); err != nil {
 		return nil, err
 	}
 	if pn.PhoneNumber == "" {

@@ -68,6 +68,29 @@ func (c *Client) DeployAsSIP(ctx context.Context, agentID string) (*SIPEndpoint,
 	return agent.SIPEndpoint, nil
 }
 
+// UnmarshalJSON decodes a SIP endpoint, refusing one without a uri or a
+// status as malformed.
+func (e *SIPEndpoint) UnmarshalJSON(data []byte) error {
+	type endpointFields SIPEndpoint // no methods: no recursion
+	var aux struct {
+		endpointFields
+		URI    *string `json:"uri"`
+		Status *string `json:"status"`
+	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	var missing requiredFields
+	missing.check("uri", aux.URI != nil)
+	missing.check("status", aux.Status != nil)
+	if err := missing.err("SIP endpoint"); err != nil {
+		return err
+	}
+	*e = SIPEndpoint(aux.endpointFields)
+	e.URI, e.Status = *aux.URI, *aux.Status
+	return nil
+}
+
 // decodeSIPEndpoint finds the endpoint in a deploy-as-sip response; nil when
 // the response does not carry one.
 func decodeSIPEndpoint(body []byte) (*SIPEndpoint, error) {

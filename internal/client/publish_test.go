@@ -48,10 +48,10 @@ func TestDeployAsSIP(t *testing.T) {
 		wantGets int
 	}{
 		{"endpoint object", `{"uri":"` + uri + `","status":"active","deployed_at":"2026-11-22T10:00:00Z"}`, 0},
-		{"agent with sip_endpoint", `{"agent_id":"a1","name":"n","sip_endpoint":{"uri":"` + uri + `","status":"active"}}`, 0},
+		{"agent with sip_endpoint", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1","name":"n","sip_endpoint":{"uri":"` + uri + `","status":"active"}}`, 0},
 		{"wrapper object", `{"sip_endpoint":{"uri":"` + uri + `","status":"active"}}`, 0},
 		{"empty body", ``, 1},
-		{"agent with null sip_endpoint", `{"agent_id":"a1","sip_endpoint":null}`, 1},
+		{"agent with null sip_endpoint", `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a1","sip_endpoint":null}`, 1},
 		{"unrelated object", `{"status":"ok"}`, 1},
 	}
 	for _, tt := range tests {
@@ -62,7 +62,7 @@ func TestDeployAsSIP(t *testing.T) {
 					_, _ = w.Write([]byte(tt.post))
 					return
 				}
-				writeJSON(w, 200, map[string]any{"agent_id": "a1", "sip_endpoint": map[string]any{"uri": uri, "status": "active"}})
+				writeJSON(w, 200, fullAgent(map[string]any{"agent_id": "a1", "sip_endpoint": map[string]any{"uri": uri, "status": "active"}}))
 			})
 			ep, err := newTestClient(t, srv.URL).DeployAsSIP(t.Context(), "a1")
 			if err != nil || ep.URI != uri || ep.Status != "active" {
@@ -86,7 +86,7 @@ func TestDeployAsSIP(t *testing.T) {
 
 func TestDeployAsSIPNoEndpointAnywhere(t *testing.T) {
 	_, srv := recordServer(t, func(w http.ResponseWriter, r *http.Request, _ []byte) {
-		writeJSON(w, 200, map[string]any{"agent_id": "a1", "sip_endpoint": nil})
+		writeJSON(w, 200, fullAgent(map[string]any{"agent_id": "a1", "sip_endpoint": nil}))
 	})
 	if _, err := newTestClient(t, srv.URL).DeployAsSIP(t.Context(), "a1"); err == nil {
 		t.Fatal("want an error")

@@ -34,6 +34,35 @@ func newRequestToken() (string, error) {
 	return hex.EncodeToString(b[:]), nil
 }
 
+// recoverUnusableAnswer handles a create answered with success but without
+// an object the client can use (an empty, non-JSON or incomplete body): the
+// server made something, but what? It is treated like a lost response: the
+// call's recovery hook looks for what the request made, which the caller
+// then returns. When the hook finds nothing, or cannot look, the error says
+// so, and nothing is sent again, since the server did answer success.
+func (c *Client) recoverUnusableAnswer(ctx context.Context, cl call, cause error) error {
+	fields := map[string]any{"method": cl.method, "path": cl.path, "error": cause.Error()}
+	found, err := cl.recover(ctx)
+	switch {
+	case err != nil:
+		fields["recovery_error"] = err.Error()
+		c.log.warn(ctx, "anyreach: a create answered without a usable object, and looking for what it made failed", fields)
+		return c.unusableAnswerError(fmt.Errorf("%w; looking for what the request created failed, so the object may exist on the server: %w", cause, err))
+	case !found:
+		c.log.warn(ctx, "anyreach: a create answered without a usable object, and nothing it made was found", fields)
+		return c.unusableAnswerError(fmt.Errorf("%w; the API answered success, but looking for what the request created "+
+			"(as after a lost response) found nothing. Check in Anyreach whether the object exists before trying again", cause))
+	}
+	c.log.warn(ctx, "anyreach: a create answered without a usable object; found the object it created instead", fields)
+	return nil
+}
+
+// unusableAnswerError fixes err's text through redact, like every error
+// the client builds from what a server sent.
+func (c *Client) unusableAnswerError(err error) error {
+	return &requestError{text: c.log.mask(err.Error()), err: err}
+}
+
 // findCreatedAgent looks for the agent a CreateAgent call with this name and
 // marker created; nil when there is none. The server filters by name and
 // metadata, and the client checks both again in case a server ignores a

@@ -112,6 +112,10 @@ func passLastResponse(resp *http.Response, err error, _ int) (*http.Response, er
 // documentation).
 func classify(create bool, resp *http.Response, err error) (retry, ambiguous bool) {
 	if err != nil {
+		if errors.Is(err, errResponseTooLarge) {
+			// The server answered in full: asking again gets the same answer.
+			return false, create
+		}
 		if permanentTransportError(err) {
 			return false, false
 		}

@@ -2,12 +2,46 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 )
+
+// UnmarshalJSON decodes a version, refusing one that lacks a field the API
+// always sends (version, version_id, published, config, created_at,
+// updated_at) as malformed rather than reading it as a zero value.
+func (v *Version) UnmarshalJSON(data []byte) error {
+	type versionFields Version // no methods: no recursion
+	var aux struct {
+		versionFields
+		// The pointers shadow the embedded fields of the same name, so a
+		// field that is absent or null stays nil.
+		Version   *int    `json:"version"`
+		VersionID *string `json:"version_id"`
+		Published *bool   `json:"published"`
+		CreatedAt *string `json:"created_at"`
+		UpdatedAt *string `json:"updated_at"`
+	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	var missing requiredFields
+	missing.check("version", aux.Version != nil)
+	missing.check("version_id", aux.VersionID != nil)
+	missing.check("published", aux.Published != nil)
+	missing.check("config", !isEmptyBody(aux.Config))
+	missing.check("created_at", aux.CreatedAt != nil)
+	missing.check("updated_at", aux.UpdatedAt != nil)
+	if err := missing.err("version"); err != nil {
+		return err
+	}
+	*v = Version(aux.versionFields)
+	v.Version, v.VersionID, v.Published, v.CreatedAt, v.UpdatedAt = *aux.Version, *aux.VersionID, *aux.Published, *aux.CreatedAt, *aux.UpdatedAt
+	return nil
+}
 
 // values encodes the filters that are set.
 func (o VersionListOptions) values() url.Values {
@@ -91,7 +125,7 @@ func (c *Client) GetLatestVersion(ctx context.Context, agentID string) (*Version
 
 func (c *Client) getVersion(ctx context.Context, agentID, path string) (*Version, error) {
 	var v Version
-	if _, err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &v); err != nil {
+	if err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &v); err != nil {
 		return nil, err
 	}
 	return fillVersion(&v, agentID), nil
@@ -115,16 +149,20 @@ func (c *Client) CreateVersion(ctx context.Context, agentID string, in VersionCr
 		found = v
 		return true, nil
 	}
-	var v Version
-	recovered, err := c.doJSON(ctx, call{method: http.MethodPost, path: path, body: in, recover: recoverFn}, &v)
+	cl := call{method: http.MethodPost, path: path, body: in, recover: recoverFn}
+	res, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	if recovered {
+	if res.recovered {
 		return found, nil
 	}
-	if v.Version == 0 {
-		return nil, fmt.Errorf("POST %s: the response carries no version number", path)
+	var v Version
+	if err := decodeObject(cl, res.body, &v); err != nil {
+		if err := c.recoverUnusableAnswer(ctx, cl, err); err != nil {
+			return nil, err
+		}
+		return found, nil
 	}
 	return fillVersion(&v, agentID), nil
 }

@@ -19,9 +19,9 @@ func TestVersionEndpoints(t *testing.T) {
 		case r.URL.Path == "/core/agents/a1/versions/3/generate-instructions":
 			writeJSON(w, http.StatusAccepted, map[string]any{"status": "queued"})
 		case r.Method == http.MethodPost:
-			writeJSON(w, 201, map[string]any{"version": 3, "version_id": "v3", "config": json.RawMessage(body)})
+			writeJSON(w, 201, fullVersion(map[string]any{"version": 3, "version_id": "v3", "config": json.RawMessage(body)}))
 		default: // no agent_id in the answer: the client fills it in
-			writeJSON(w, 200, map[string]any{"version": 4, "version_id": "v4", "instructions_status": "idle", "config": map[string]any{"type": "static_prompt"}})
+			writeJSON(w, 200, fullVersion(map[string]any{"version": 4, "version_id": "v4", "instructions_status": "idle", "config": map[string]any{"type": "static_prompt"}}))
 		}
 	})
 	c := newTestClient(t, srv.URL)
@@ -86,7 +86,7 @@ func TestWaitForInstructions(t *testing.T) {
 		if polls.Add(1) >= 3 {
 			status = InstructionsCompleted
 		}
-		writeJSON(w, 200, map[string]any{"agent_id": "a1", "version": 2, "instructions_status": status})
+		writeJSON(w, 200, fullVersion(map[string]any{"agent_id": "a1", "version": 2, "instructions_status": status}))
 	})
 	c := newTestClient(t, srv.URL)
 	v, err := c.WaitForInstructions(t.Context(), "a1", 2)
@@ -100,7 +100,7 @@ func TestWaitForInstructions(t *testing.T) {
 
 func TestWaitForInstructionsReturnsFailedVersion(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"version": 2, "instructions_status": "failed", "instructions_error": "no inputs"})
+		writeJSON(w, 200, fullVersion(map[string]any{"version": 2, "instructions_status": "failed", "instructions_error": "no inputs"}))
 	})
 	v, err := newTestClient(t, srv.URL).WaitForInstructions(t.Context(), "a1", 2)
 	if err != nil || v.InstructionsStatus != InstructionsFailed || *v.InstructionsError != "no inputs" {
@@ -110,7 +110,7 @@ func TestWaitForInstructionsReturnsFailedVersion(t *testing.T) {
 
 func TestWaitForInstructionsDeadline(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"version": 7, "instructions_status": "generating"})
+		writeJSON(w, 200, fullVersion(map[string]any{"version": 7, "instructions_status": "generating"}))
 	})
 	c := newTestClient(t, srv.URL)
 	ctx, cancel := context.WithTimeout(t.Context(), 80*time.Millisecond)
@@ -132,7 +132,7 @@ func TestWaitForInstructionsBacksOff(t *testing.T) {
 	polled := make(chan time.Time, 64)
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		polled <- time.Now()
-		writeJSON(w, 200, map[string]any{"version": 1, "instructions_status": "generating"})
+		writeJSON(w, 200, fullVersion(map[string]any{"version": 1, "instructions_status": "generating"}))
 	})
 	c := newTestClient(t, srv.URL)
 	c.pollMin, c.pollMax = 20*time.Millisecond, 45*time.Millisecond
@@ -160,7 +160,7 @@ func TestWaitForInstructionsBacksOff(t *testing.T) {
 
 func TestWaitForInstructionsCancelled(t *testing.T) {
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 200, map[string]any{"version": 3, "instructions_status": "generating"})
+		writeJSON(w, 200, fullVersion(map[string]any{"version": 3, "instructions_status": "generating"}))
 	})
 	c := newTestClient(t, srv.URL)
 	c.pollMin, c.pollMax = time.Second, time.Second // the cancel lands during a wait between polls

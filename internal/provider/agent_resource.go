@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -51,13 +52,20 @@ type AgentResourceModel struct {
 	UpdatedAt   types.String `tfsdk:"updated_at"`
 }
 
+// agentResourceState is the resource's whole state: the agent's fields,
+// shared with the data sources, and the resource's own timeouts.
+type agentResourceState struct {
+	AgentResourceModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
 // Metadata sets the resource type name.
 func (r *AgentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_agent"
 }
 
 // Schema describes anyreach_agent.
-func (r *AgentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *AgentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "An Anyreach agent. The agent is the named container that holds versions (its configuration), " +
 			"phone-number assignments and the SIP endpoint; it starts as a stub with no version until an " +
@@ -72,7 +80,7 @@ func (r *AgentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 			"name": schema.StringAttribute{
 				Description: "Display name of the agent. Names are not unique in Anyreach; import by name refuses an ambiguous one.",
 				Required:    true,
-				Validators:  []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators:  []validator.String{stringvalidator.LengthAtLeast(1), notBlank{}},
 			},
 			"description": schema.StringAttribute{
 				Description: "Free-text description shown in the dashboard. Defaults to an empty string.",
@@ -110,6 +118,9 @@ func (r *AgentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp
 				Computed:    true,
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": operationTimeoutsBlock(ctx),
+		},
 	}
 }
 
@@ -120,12 +131,14 @@ func (r *AgentResource) Configure(_ context.Context, req resource.ConfigureReque
 
 // Create creates the agent stub.
 func (r *AgentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan AgentResourceModel
+	var plan agentResourceState
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	fields, diags := agentFields(ctx, plan)
+	ctx, cancel := operationDeadline(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
+	defer cancel()
+	fields, diags := agentFields(ctx, plan.AgentResourceModel)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -141,17 +154,19 @@ func (r *AgentResource) Create(ctx context.Context, req resource.CreateRequest, 
 		resp.Diagnostics.AddError("Cannot create Anyreach agent", apiErrorDetail(fmt.Sprintf("Creating agent %q", plan.Name.ValueString()), err))
 		return
 	}
-	resp.Diagnostics.Append(agentFromAPI(agent, &plan)...)
+	resp.Diagnostics.Append(agentFromAPI(agent, &plan.AgentResourceModel)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Read refreshes every argument from the API so dashboard edits show as drift.
 func (r *AgentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	var state AgentResourceModel
+	var state agentResourceState
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
+	defer cancel()
 	agent, err := r.data.client.GetAgent(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		resp.State.RemoveResource(ctx)
@@ -161,19 +176,21 @@ func (r *AgentResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		resp.Diagnostics.AddError("Cannot read Anyreach agent", apiErrorDetail(fmt.Sprintf("Reading agent %s", state.ID.ValueString()), err))
 		return
 	}
-	resp.Diagnostics.Append(agentFromAPI(agent, &state)...)
+	resp.Diagnostics.Append(agentFromAPI(agent, &state.AgentResourceModel)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // Update sends every argument; the API leaves absent fields alone, but sending
 // all of them also reverts drift in fields the plan did not otherwise touch.
 func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan AgentResourceModel
+	var plan agentResourceState
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	fields, diags := agentFields(ctx, plan)
+	ctx, cancel := operationDeadline(ctx, plan.Timeouts.Update, &resp.Diagnostics, false)
+	defer cancel()
+	fields, diags := agentFields(ctx, plan.AgentResourceModel)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -183,17 +200,19 @@ func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		resp.Diagnostics.AddError("Cannot update Anyreach agent", apiErrorDetail(fmt.Sprintf("Updating agent %s", plan.ID.ValueString()), err))
 		return
 	}
-	resp.Diagnostics.Append(agentFromAPI(agent, &plan)...)
+	resp.Diagnostics.Append(agentFromAPI(agent, &plan.AgentResourceModel)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Delete deletes the agent; one that is already gone counts as deleted.
 func (r *AgentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	var state AgentResourceModel
+	var state agentResourceState
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics, false)
+	defer cancel()
 	err := r.data.client.DeleteAgent(ctx, state.ID.ValueString())
 	if err != nil && !client.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot delete Anyreach agent", apiErrorDetail(fmt.Sprintf("Deleting agent %s", state.ID.ValueString()), err))

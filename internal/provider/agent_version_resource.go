@@ -100,6 +100,7 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"published version.",
 				Optional:      true,
 				Computed:      true,
+				Validators:    []validator.String{jsonDocumentLimits{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"base_version": schema.Int64Attribute{
@@ -114,7 +115,8 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Description: "Inputs of Anyreach's instruction builder (for example industry and purpose) as a JSON object string. " +
 					"With `generate_instructions`, the builder writes the agent's instructions from them. Changing it updates a " +
 					"draft in place and replaces a published version.",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{jsonDocumentLimits{}},
 			},
 			"generate_instructions": schema.BoolAttribute{
 				Description: "Generate the version's instructions from `instruction_builder_inputs` after the version is created and " +

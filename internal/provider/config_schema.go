@@ -91,11 +91,17 @@ func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
 		return nil, fmt.Errorf("the AgentConfig schema is not valid JSON: %w", err)
 	}
 	c := jsonschema.NewCompiler()
+	refused := &refuseExternalRefs{}
+	c.UseLoader(refused)
 	if err := c.AddResource(agentConfigSchemaURL, doc); err != nil {
 		return nil, fmt.Errorf("loading the AgentConfig schema: %w", err)
 	}
 	compiled, err := c.Compile(agentConfigSchemaURL)
 	if err != nil {
+		if refused.url != "" {
+			// The library's error wraps ours without Unwrap; say it plainly.
+			return nil, &externalRefError{url: refused.url}
+		}
 		return nil, fmt.Errorf("compiling the AgentConfig schema: %w", err)
 	}
 	tree, err := decodeJSON(string(raw))
@@ -111,6 +117,30 @@ func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
 		properties: schemaProperties(raw),
 		compiled:   compiled,
 	}, nil
+}
+
+// refuseExternalRefs is the schema compiler's only loader. The schema is
+// data from the network, and its references must point inside the served
+// document ("#/$defs/..."); the library's default loader would read a
+// "file://" reference from the local disk, and its text would end up in a
+// validation error. The JSON Schema meta-schemas are built into the library
+// and never reach a loader.
+// It remembers the first reference it refused.
+type refuseExternalRefs struct{ url string }
+
+func (l *refuseExternalRefs) Load(url string) (any, error) {
+	if l.url == "" {
+		l.url = url
+	}
+	return nil, &externalRefError{url: url}
+}
+
+// externalRefError is a $ref that leaves the served document.
+type externalRefError struct{ url string }
+
+func (e *externalRefError) Error() string {
+	return fmt.Sprintf("the AgentConfig schema served by the API refers to %q, outside the served document; "+
+		"only references inside the document (such as \"#/$defs/...\") are resolved, so the schema was not used", e.url)
 }
 
 // schemaProperties collects the property names an AgentConfig may have at its

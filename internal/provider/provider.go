@@ -3,6 +3,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -33,7 +34,10 @@ const (
 	defaultRequestTimeout = 30 * time.Second
 )
 
-var _ provider.Provider = &AnyreachProvider{}
+var (
+	_ provider.Provider                   = &AnyreachProvider{}
+	_ provider.ProviderWithValidateConfig = &AnyreachProvider{}
+)
 
 // AnyreachProvider is the provider implementation.
 type AnyreachProvider struct {
@@ -134,6 +138,30 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 	}
 }
 
+// ValidateConfig checks the token and base_url already at validate time
+// when they are written in the configuration, with the same rules Configure
+// applies to every source.
+func (p *AnyreachProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
+	var cfg AnyreachProviderModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if known(cfg.Token) {
+		if err := client.CheckToken(cfg.Token.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("token"), "Invalid Anyreach provider token", err.Error())
+		}
+	}
+	if known(cfg.BaseURL) {
+		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Anyreach base URL", err.Error())
+		}
+	}
+}
+
+// known reports a string written in the configuration and known at validate time.
+func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
+
 // Configure builds the API client from the provider block and the environment.
 func (p *AnyreachProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var cfg AnyreachProviderModel
@@ -178,10 +206,10 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 		Logger:         requestLogger(settings.token, os.Getenv),
 	})
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot configure the Anyreach client", err.Error())
+		addClientConfigError(&resp.Diagnostics, err)
 		return
 	}
-	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": settings.baseURL, "organization_id": settings.org})
+	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": client.RedactURL(settings.baseURL), "organization_id": settings.org})
 
 	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org, runCache: p.runCache}
 	resp.ResourceData = data
@@ -251,15 +279,41 @@ func resolveSettings(cfg AnyreachProviderModel, getenv func(string) string) (pro
 
 // checkBaseURL refuses anything but an absolute https URL, or http to a loopback
 // address, so the bearer credential is never sent in clear text over a network.
+// It shows the URL redacted: a password written into it is never printed.
 func checkBaseURL(raw string) error {
+	shown := client.RedactURL(raw)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("base_url must be an absolute URL such as %q, got %q", defaultBaseURL, raw)
+		return fmt.Errorf("base_url must be an absolute URL such as %q, got %q", defaultBaseURL, shown)
+	}
+	if u.User != nil {
+		return fmt.Errorf("base_url %q contains credentials; remove them and authenticate with token (or %s) instead", shown, envToken)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("base_url %q uses plain http to a non-loopback host; use https (plain http is only accepted for localhost and 127.0.0.0/8 or ::1)", raw)
+		return fmt.Errorf("base_url %q uses plain http to a non-loopback host; use https (plain http is only accepted for localhost and 127.0.0.0/8 or ::1)", shown)
 	}
 	return nil
+}
+
+// clientConfigAttributes maps the client.Config fields New can refuse to
+// the provider arguments that set them.
+var clientConfigAttributes = map[string]string{
+	"Token":          "token",
+	"OrganizationID": "organization_id",
+	"BaseURL":        "base_url",
+}
+
+// addClientConfigError reports why client.New refused the settings, on the
+// argument at fault when there is one (a line break in the token, say).
+func addClientConfigError(diags *diag.Diagnostics, err error) {
+	var cfgErr *client.ConfigError
+	if errors.As(err, &cfgErr) {
+		if attr, ok := clientConfigAttributes[cfgErr.Field]; ok {
+			diags.AddAttributeError(path.Root(attr), "Invalid Anyreach provider "+attr, err.Error())
+			return
+		}
+	}
+	diags.AddError("Cannot configure the Anyreach client", err.Error())
 }
 
 func isLoopback(host string) bool {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -32,11 +33,12 @@ type SIPDeploymentResource struct {
 
 // SIPDeploymentResourceModel is the state of anyreach_sip_deployment.
 type SIPDeploymentResourceModel struct {
-	ID         types.String `tfsdk:"id"`
-	AgentID    types.String `tfsdk:"agent_id"`
-	SIPURI     types.String `tfsdk:"sip_uri"`
-	Status     types.String `tfsdk:"status"`
-	DeployedAt types.String `tfsdk:"deployed_at"`
+	ID         types.String   `tfsdk:"id"`
+	AgentID    types.String   `tfsdk:"agent_id"`
+	SIPURI     types.String   `tfsdk:"sip_uri"`
+	Status     types.String   `tfsdk:"status"`
+	DeployedAt types.String   `tfsdk:"deployed_at"`
+	Timeouts   timeouts.Value `tfsdk:"timeouts"`
 }
 
 // Metadata sets the resource type name.
@@ -45,7 +47,7 @@ func (r *SIPDeploymentResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 // Schema describes anyreach_sip_deployment.
-func (r *SIPDeploymentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *SIPDeploymentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		Description: "Exposes an agent as a SIP endpoint (`deploy-as-sip`), for BYOC setups where your own SIP trunk routes calls to " +
 			"the agent. The agent needs at least one published version first: add `depends_on = [anyreach_publish.<name>]`. " +
@@ -77,6 +79,9 @@ func (r *SIPDeploymentResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
+		Blocks: map[string]schema.Block{
+			"timeouts": operationTimeoutsBlock(ctx),
+		},
 	}
 }
 
@@ -92,6 +97,8 @@ func (r *SIPDeploymentResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
+	defer cancel()
 	agentID := plan.AgentID.ValueString()
 	ep, err := r.data.client.DeployAsSIP(ctx, agentID)
 	if err != nil {
@@ -114,6 +121,8 @@ func (r *SIPDeploymentResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
+	defer cancel()
 	agentID := state.AgentID.ValueString()
 	agent, err := r.data.client.GetAgent(ctx, agentID)
 	if client.IsNotFound(err) {
@@ -132,7 +141,7 @@ func (r *SIPDeploymentResource) Read(ctx context.Context, req resource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update is never called: the only argument forces replacement.
+// Update only records a changed timeouts block: the only argument forces replacement.
 func (r *SIPDeploymentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan SIPDeploymentResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -146,6 +155,8 @@ func (r *SIPDeploymentResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics, false)
+	defer cancel()
 	agentID := state.AgentID.ValueString()
 	left, err := undeploySIP(ctx, r.data.client, agentID)
 	switch {

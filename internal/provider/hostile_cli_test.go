@@ -1,0 +1,483 @@
+package provider
+
+// The CLI part of the hostile-server suite: the real terraform binary, with
+// TF_LOG=trace, runs the provider against a small stub API per case that
+// misbehaves on purpose, and each case pins what the user sees. In every
+// case the token and the base_url password must appear in no output, trace
+// log or state. It uses only the provider binary and the CLI, so it runs
+// unchanged against any build of the provider.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// stubAPI is just enough of the agents API for anyreach_agent and
+// anyreach_sip_deployment; hook, when set, answers a request itself by
+// returning true.
+type stubAPI struct {
+	mu     sync.Mutex
+	agents map[string]map[string]any
+	n      int
+	hook   func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool
+	URL    string
+}
+
+func newStubAPI(t *testing.T, hook func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool) *stubAPI {
+	s := &stubAPI{agents: map[string]map[string]any{}, hook: hook}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	s.URL = srv.URL
+	return s
+}
+
+func (s *stubAPI) agentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.agents)
+}
+
+// create stores an agent from a POST body and returns it.
+func (s *stubAPI) create(r *http.Request) map[string]any {
+	return s.createFrom(requestBody(r))
+}
+
+func requestBody(r *http.Request) map[string]any {
+	var in map[string]any
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	return in
+}
+
+// createFrom stores an agent from a decoded POST body and returns it.
+func (s *stubAPI) createFrom(in map[string]any) map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.n++
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	a := map[string]any{"agent_id": fmt.Sprintf("agent-%d", s.n), "name": in["name"], "description": "", "active": true,
+		"is_demo": false, "metadata": map[string]any{}, "created_at": now, "updated_at": now, "sip_endpoint": nil}
+	for _, k := range []string{"description", "active", "is_demo", "metadata"} {
+		if v, ok := in[k]; ok {
+			a[k] = v
+		}
+	}
+	s.agents[a["agent_id"].(string)] = a
+	return a
+}
+
+func (s *stubAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.hook != nil && s.hook(s, w, r) {
+		return
+	}
+	id, _ := strings.CutPrefix(r.URL.Path, "/core/agents/")
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/core/agents":
+		writeStubJSON(w, http.StatusCreated, s.create(r))
+	case r.Method == http.MethodGet && r.URL.Path == "/core/agents":
+		s.mu.Lock()
+		var out []any
+		for _, a := range s.agents {
+			if name := r.URL.Query().Get("name"); name == "" || a["name"] == name {
+				out = append(out, a)
+			}
+		}
+		s.mu.Unlock()
+		writeStubJSON(w, http.StatusOK, map[string]any{"data": out, "pagination": map[string]any{"next_cursor": nil}})
+	case r.Method == http.MethodGet && id != "":
+		s.mu.Lock()
+		a, ok := s.agents[id]
+		s.mu.Unlock()
+		if !ok {
+			writeStubJSON(w, http.StatusNotFound, map[string]any{"detail": "Agent not found"})
+			return
+		}
+		writeStubJSON(w, http.StatusOK, a)
+	case r.Method == http.MethodDelete && id != "":
+		s.mu.Lock()
+		delete(s.agents, id)
+		s.mu.Unlock()
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		writeStubJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
+	}
+}
+
+func writeStubJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+const hostileTerraformBlock = `terraform {
+  required_providers {
+    anyreach = {
+      source = "anyreach/anyreach"
+    }
+  }
+}
+
+variable "anyreach_token" {
+  type      = string
+  ephemeral = true
+}
+
+variable "anyreach_base_url" {
+  type      = string
+  ephemeral = true
+  default   = null
+}
+`
+
+// hostileWorkspace is a CLI workspace whose main.tf is the provider block
+// plus body, with the token and base_url (when not "") in ephemeral
+// variables: Terraform itself quotes the source line of an argument a
+// diagnostic points at, so a literal would show the secret it holds.
+func hostileWorkspace(t *testing.T, bin, token, base, body string, env ...string) *cliWorkspace {
+	t.Helper()
+	const provider = "provider \"anyreach\" {\n  base_url = var.anyreach_base_url\n  token    = var.anyreach_token\n}\n\n"
+	env = append(env, "TF_VAR_anyreach_token="+token)
+	if base != "" {
+		env = append(env, "TF_VAR_anyreach_base_url="+base)
+	}
+	w := newCLIWorkspace(t, bin, "", env)
+	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(hostileTerraformBlock+provider+body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// assertNothingLeaked checks every output, trace log and state file of w
+// for each secret, and for the start of the token (what a cut through it
+// would leave) beyond its public prefix.
+func (w *cliWorkspace) assertNothingLeaked(t *testing.T, token string, secrets ...string) {
+	t.Helper()
+	texts := map[string]string{}
+	for k, v := range w.texts {
+		texts[k] = v
+	}
+	logs, _ := filepath.Glob(filepath.Join(w.logs, "*.log"))
+	for _, f := range append(logs, filepath.Join(w.dir, "terraform.tfstate"), filepath.Join(w.dir, "terraform.tfstate.backup")) {
+		if b, err := os.ReadFile(f); err == nil {
+			texts[filepath.Base(f)] = string(b)
+		}
+	}
+	if len(logs) == 0 {
+		t.Error("no trace logs were written")
+	}
+	public := strings.Index(token, ".") + 1 // "ak_leakcheck." says nothing
+	fragment := token[:public+3]
+	for name, text := range texts {
+		for _, s := range append([]string{fragment, token[public:]}, secrets...) {
+			if i := strings.Index(text, s); i >= 0 {
+				t.Errorf("a secret (%q…) appears in %s: …%s…", s[:min(len(s), public+1)], name, text[max(0, i-100):i])
+			}
+		}
+	}
+}
+
+// TestCLIHostileAPI runs one stub API per way an API can be hostile or
+// broken and checks what Terraform users see.
+func TestCLIHostileAPI(t *testing.T) {
+	t.Parallel()
+	bin := buildProviderBinary(t)
+	newToken := func() string { return "ak_leakcheck." + randomHex(t) }
+	const agent = `
+resource "anyreach_agent" "test" {
+  name = "hostile"
+}
+`
+
+	t.Run("a redirect answering a create is not followed", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		var targetHits atomic.Int32
+		target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			targetHits.Add(1)
+			writeStubJSON(w, http.StatusOK, map[string]any{"agent_id": "someone-elses-agent", "name": "hostile", "active": true,
+				"is_demo": false, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"})
+		}))
+		t.Cleanup(target.Close)
+		stub := newStubAPI(t, func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			w.Header().Set("Location", target.URL+"/core/agents/someone-elses-agent?session=hunter2")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, agent)
+		out, err := w.run(t, "apply", "-auto-approve", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("apply followed the redirect:\n%s", out)
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		mustContainText(t, flat, "307 Temporary Redirect")
+		mustContainText(t, flat, strings.TrimPrefix(target.URL, "http://"))
+		if strings.Contains(out, "hunter2") {
+			t.Errorf("the redirect's query string is shown:\n%s", out)
+		}
+		if n := targetHits.Load(); n != 0 {
+			t.Errorf("the redirect target received %d requests", n)
+		}
+		if state, _ := w.run(t, "state", "list"); strings.Contains(state, "anyreach_agent.test") {
+			t.Errorf("the redirected create was saved in state:\n%s", state)
+		}
+		w.assertNothingLeaked(t, token)
+	})
+
+	t.Run("a token across the cut of an error body is masked", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		stub := newStubAPI(t, func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			// The cut falls a few characters into the token's secret part.
+			pad := strings.Repeat("x", 200-len("<p>")-(strings.Index(token, ".")+1)-5)
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte("<p>" + pad + r.Header.Get("Authorization")[len("Bearer "):] + "</p>"))
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, agent)
+		out, err := w.run(t, "apply", "-auto-approve", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("apply succeeded:\n%s", out)
+		}
+		mustContainText(t, out, "401 Unauthorized")
+		w.assertNothingLeaked(t, token)
+	})
+
+	t.Run("a password in base_url is never shown", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		for _, tc := range []struct{ base, env string }{
+			{"http://user:hunter2pw@api.anyreach.example", ""},
+			{"https://user:hunter2pw@api.anyreach.example", ""},
+			{"", "ANYREACH_BASE_URL=http://user:hunter2pw@api.anyreach.example"},
+		} {
+			w := hostileWorkspace(t, bin, token, tc.base, agent, tc.env)
+			out, err := w.run(t, "plan", "-input=false", "-no-color")
+			if err == nil {
+				t.Fatalf("plan accepted base_url with a password:\n%s", out)
+			}
+			mustContainText(t, out, "Invalid Anyreach base URL")
+			w.assertNothingLeaked(t, token, "hunter2pw")
+		}
+	})
+
+	t.Run("a schema $ref to a local file is refused", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		secret := "file-content-" + randomHex(t)
+		file := filepath.Join(t.TempDir(), "voice.json")
+		if err := os.WriteFile(file, []byte(`{"const": "`+secret+`"}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		stub := newStubAPI(t, func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.URL.Path != "/core/agent-config-schema" {
+				return false
+			}
+			writeStubJSON(w, http.StatusOK, map[string]any{
+				"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+				"properties": map[string]any{"voice": map[string]any{"$ref": "file://" + file}},
+			})
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, agent+`
+resource "anyreach_agent_version" "test" {
+  agent_id = anyreach_agent.test.id
+  config   = jsonencode({ type = "static_prompt", voice = { provider = "x" } })
+}
+`)
+		out, _ := w.run(t, "plan", "-input=false", "-no-color")
+		flat := strings.Join(strings.Fields(out), " ")
+		mustContainText(t, flat, "outside the served document")
+		w.assertNothingLeaked(t, token, secret)
+	})
+
+	t.Run("absurd JSON and blank names are refused at validate", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		w := hostileWorkspace(t, bin, token, "http://127.0.0.1:1", `
+resource "anyreach_agent" "blank" {
+  name = "   "
+}
+
+resource "anyreach_agent_version" "deep" {
+  agent_id = "a1"
+  config   = file("deep.json")
+}
+`)
+		deep := `{"type":"static_prompt","tools":[{"name":"t","description":"d","actions":[],"properties":` +
+			strings.Repeat(`{"a":`, 9000) + `1` + strings.Repeat(`}`, 9000) + `}]}`
+		if err := os.WriteFile(filepath.Join(w.dir, "deep.json"), []byte(deep), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		out, err := w.run(t, "validate", "-no-color")
+		if err == nil {
+			t.Fatalf("validate accepted a blank name and a config 9,000 levels deep:\n%s", out)
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		mustContainText(t, flat, "JSON document nested too deeply")
+		mustContainText(t, flat, `name must contain a character other than white space, got " "`)
+		if d := time.Since(start); d > time.Minute {
+			t.Errorf("validate took %s", d)
+		}
+		w.assertNothingLeaked(t, token)
+	})
+
+	t.Run("a line break in the token is reported on token", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		stub := newStubAPI(t, nil)
+		bad := token[:20] + "\n" + token[20:]
+		w := hostileWorkspace(t, bin, bad, stub.URL, agent)
+		out, err := w.run(t, "plan", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("plan accepted a token with a line break:\n%s", out)
+		}
+		mustContainText(t, out, "Invalid Anyreach provider token")
+		mustContainText(t, out, "token    = var.anyreach_token") // Terraform quotes the attribute at fault
+		w.assertNothingLeaked(t, token, token[20:])
+	})
+
+	t.Run("a create answered without a usable body is recovered", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		stub := newStubAPI(t, func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			s.create(r)
+			w.WriteHeader(http.StatusCreated) // and no body
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, agent)
+		w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+		w.mustRun(t, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+		if state := w.mustRun(t, "state", "show", "-no-color", "anyreach_agent.test"); !strings.Contains(state, `"agent-1"`) {
+			t.Errorf("state does not hold the recovered agent:\n%s", state)
+		}
+		if n := stub.agentCount(); n != 1 {
+			t.Errorf("%d agents, want 1", n)
+		}
+		w.assertNothingLeaked(t, token)
+	})
+
+	t.Run("a create answered without a body that made nothing says so", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		stub := newStubAPI(t, func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			w.WriteHeader(http.StatusCreated)
+			_, _ = w.Write([]byte("<html>Created</html>"))
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, agent)
+		out, err := w.run(t, "apply", "-auto-approve", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("apply succeeded:\n%s", out)
+		}
+		mustContainText(t, strings.Join(strings.Fields(out), " "), "found nothing")
+		w.assertNothingLeaked(t, token)
+	})
+
+	t.Run("answers missing a required field or too large are refused", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		var mode atomic.Value
+		mode.Store("")
+		stub := newStubAPI(t, func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodGet || !strings.HasPrefix(r.URL.Path, "/core/agents/") {
+				return false
+			}
+			s.mu.Lock()
+			a := map[string]any{}
+			for k, v := range s.agents[strings.TrimPrefix(r.URL.Path, "/core/agents/")] {
+				a[k] = v
+			}
+			s.mu.Unlock()
+			switch mode.Load() {
+			case "missing":
+				delete(a, "active")
+			case "large":
+				a["description"] = strings.Repeat("x", 9<<20)
+			}
+			writeStubJSON(w, http.StatusOK, a)
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, agent)
+		w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+		for m, want := range map[string]string{"missing": `the agent object has no "active"`, "large": "exceeds 8 MiB"} {
+			mode.Store(m)
+			out, err := w.run(t, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+			if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), want) {
+				t.Errorf("%s: plan did not fail with %q (err %v):\n%s", m, want, err, out)
+			}
+		}
+		if fi, err := os.Stat(filepath.Join(w.dir, "terraform.tfstate")); err != nil || fi.Size() > 64<<10 {
+			t.Errorf("state: %v, %d bytes", err, fi.Size())
+		}
+		w.assertNothingLeaked(t, token)
+	})
+
+	t.Run("timeouts bound anyreach_agent and anyreach_sip_deployment", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		stub := newStubAPI(t, func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodPost {
+				return false
+			}
+			if r.URL.Path == "/core/agents" {
+				if in := requestBody(r); in["name"] != "slow" {
+					writeStubJSON(w, http.StatusCreated, s.createFrom(in))
+					return true
+				}
+			}
+			<-r.Context().Done() // never answers
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, `
+resource "anyreach_agent" "slow" {
+  name = "slow"
+  timeouts {
+    create = "3s"
+  }
+}
+
+resource "anyreach_agent" "fast" {
+  name = "fast"
+}
+
+resource "anyreach_sip_deployment" "fast" {
+  agent_id = anyreach_agent.fast.id
+  timeouts {
+    create = "3s"
+  }
+}
+`)
+		start := time.Now()
+		out, err := w.run(t, "apply", "-auto-approve", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("apply succeeded:\n%s", out)
+		}
+		if d := time.Since(start); d > 25*time.Second {
+			t.Errorf("apply took %s with 3s timeouts", d)
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		mustContainText(t, flat, "Cannot create Anyreach agent")
+		mustContainText(t, flat, "Cannot deploy Anyreach agent as SIP")
+		mustContainText(t, flat, "The operation ran out of time")
+		w.assertNothingLeaked(t, token)
+	})
+}

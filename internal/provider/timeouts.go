@@ -1,0 +1,40 @@
+package provider
+
+import (
+	"context"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+)
+
+// Overall deadlines of one operation of a resource with a full timeouts
+// block, retries and waits included. Each request attempt has its own
+// timeout (the provider's request_timeout) and retries are bounded, but only
+// a deadline on the whole operation bounds what a slow or hostile server can
+// make an apply wait.
+const (
+	defaultWriteTimeout = 20 * time.Minute
+	defaultReadTimeout  = 10 * time.Minute
+)
+
+// operationTimeoutsBlock is the timeouts block of a resource whose every
+// operation is bounded.
+func operationTimeoutsBlock(ctx context.Context) schema.Block {
+	return timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+}
+
+// operationDeadline bounds ctx by the timeouts block entry get reads (for
+// example plan.Timeouts.Create), or by the default for its kind of
+// operation when the entry is not set.
+func operationDeadline(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics, read bool) (context.Context, context.CancelFunc) {
+	def := defaultWriteTimeout
+	if read {
+		def = defaultReadTimeout
+	}
+	d, ds := get(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
+}
