@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -97,24 +96,33 @@ output "merged" {
 // function's docs page says.
 func TestAccFunctionConfigMerge_console(t *testing.T) {
 	t.Parallel()
-	if major, minor, v := cliVersion(t); major == 1 && minor < 8 {
-		t.Skipf("provider functions need Terraform 1.8; this is %s", v)
+	product, major, minor := cliVersion(t)
+	if need := map[string]int{"Terraform": 8, "OpenTofu": 7}[product]; major == 1 && minor < need {
+		t.Skipf("provider functions need %s 1.%d; this is %d.%d", product, need, major, minor)
 	}
 	example := functionExample(t)
 	w := newCLIWorkspace(t, buildProviderBinary(t), "", nil)
 	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(providerRequirement+"\n"+example), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	inputs := map[string]string{}
 	for name, want := range documentedMerges {
+		inputs["local."+name] = want
+	}
+	if product == "Terraform" {
+		// Terraform also evaluates a call typed at the prompt (the docs' second example).
+		inputs[`provider::anyreach::config_merge("{\"a\":{\"b\":1}}", "{\"a\":{\"c\":2}}")`] = `{"a":{"b":1,"c":2}}`
+	}
+	for input, want := range inputs {
 		cmd := w.command(t, "console", "-no-color")
-		cmd.Stdin = strings.NewReader("local." + name + "\n")
+		cmd.Stdin = strings.NewReader(input + "\n")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			t.Fatalf("console local.%s: %v\n%s", name, err, out)
+			t.Fatalf("console %s: %v\n%s", input, err, out)
 		}
 		// The console prints a string as a quoted HCL string.
 		if got := strings.TrimSpace(string(out)); got != strconv.Quote(want) {
-			t.Errorf("console local.%s printed\n%s\nwant\n%s", name, got, strconv.Quote(want))
+			t.Errorf("console %s printed\n%s\nwant\n%s", input, got, strconv.Quote(want))
 		}
 	}
 }
@@ -191,21 +199,19 @@ const providerRequirement = `terraform {
 }
 `
 
-// cliVersion is the version of the CLI the tests run (terraformBinary).
-func cliVersion(t *testing.T) (major, minor int, version string) {
+// cliVersion is the product ("Terraform" or "OpenTofu") and version of the
+// CLI the tests run (terraformBinary).
+func cliVersion(t *testing.T) (product string, major, minor int) {
 	t.Helper()
-	out, err := exec.CommandContext(t.Context(), terraformBinary(t), "version", "-json").Output() //nolint:gosec // the test's own terraform binary
+	out, err := exec.CommandContext(t.Context(), terraformBinary(t), "version").Output() //nolint:gosec // the test's own terraform binary
 	if err != nil {
-		t.Fatalf("terraform version -json: %v", err)
+		t.Fatalf("terraform version: %v", err)
 	}
-	var v struct {
-		Version string `json:"terraform_version"`
+	m := regexp.MustCompile(`(?m)^(Terraform|OpenTofu) v(\d+)\.(\d+)\.`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("terraform version printed no version:\n%s", out)
 	}
-	if err := json.Unmarshal(out, &v); err != nil {
-		t.Fatalf("terraform version -json: %v\n%s", err, out)
-	}
-	if _, err := fmt.Sscanf(v.Version, "%d.%d", &major, &minor); err != nil {
-		t.Fatalf("terraform version %q: %v", v.Version, err)
-	}
-	return major, minor, v.Version
+	major, _ = strconv.Atoi(m[2])
+	minor, _ = strconv.Atoi(m[3])
+	return m[1], major, minor
 }
