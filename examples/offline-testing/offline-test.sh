@@ -13,10 +13,10 @@ set -euo pipefail
 
 root=${1:-.}
 tf=${TF:-terraform}
-gobin=$(go env GOBIN 2>/dev/null || true)
-gobin=${gobin:-$(go env GOPATH 2>/dev/null)/bin}
-emulator=${ANYREACH_EMULATOR_BIN:-$gobin/anyreach-emulator}
-provider_dir=${ANYREACH_PROVIDER_DIR:-$gobin}
+# Where `go install` puts binaries; asked only when a default is needed.
+go_bin() { local d; d=$(go env GOBIN); echo "${d:-$(go env GOPATH)/bin}"; }
+emulator=${ANYREACH_EMULATOR_BIN:-$(go_bin)/anyreach-emulator}
+provider_dir=${ANYREACH_PROVIDER_DIR:-$(go_bin)}
 work=$(mktemp -d)
 
 # 1. Start the emulator on a free port. Its first line is

@@ -15,12 +15,18 @@ import (
 // guide's CI job (offline-test.yml, beside it) runs it: with the emulator
 // flags the job sets, against the example root module that calls a local
 // module, with the CLI the tests use (Terraform, or OpenTofu under make
-// test-tofu). The provider and the emulator are built from this module.
+// test-tofu). The provider and the emulator are built from this module into
+// one GOBIN directory, where the job's go install puts them and where the
+// script looks by default.
 func TestAccOfflineTestingGuide(t *testing.T) {
 	t.Parallel()
 	src := filepath.Join("..", "..", "examples", "offline-testing")
-	providerDir := buildProviderBinary(t)
-	emulatorBin := buildEmulatorBinary(t)
+	gobin := t.TempDir()
+	buildEmulatorBinary(t, gobin)
+	provider := filepath.Join(buildProviderBinary(t), "terraform-provider-anyreach")
+	if err := os.Symlink(provider, filepath.Join(gobin, "terraform-provider-anyreach")); err != nil {
+		t.Fatal(err)
+	}
 	flags := guideEmulatorFlags(t, filepath.Join(src, "offline-test.yml"))
 
 	run := func(t *testing.T, dir string) (string, error) {
@@ -28,8 +34,7 @@ func TestAccOfflineTestingGuide(t *testing.T) {
 		cmd := exec.CommandContext(t.Context(), "bash", filepath.Join(dir, "offline-test.sh"), dir) //nolint:gosec // the guide's script
 		cmd.Env = append(cliEnv(),
 			"TF="+terraformBinary(t),
-			"ANYREACH_EMULATOR_BIN="+emulatorBin,
-			"ANYREACH_PROVIDER_DIR="+providerDir,
+			"GOBIN="+gobin,
 			"ANYREACH_EMULATOR_FLAGS="+flags,
 		)
 		out, err := cmd.CombinedOutput()
@@ -108,14 +113,12 @@ func cliEnv() []string {
 	return env
 }
 
-// buildEmulatorBinary builds cmd/anyreach-emulator into a temporary directory.
-func buildEmulatorBinary(t *testing.T) string {
+// buildEmulatorBinary builds cmd/anyreach-emulator into dir.
+func buildEmulatorBinary(t *testing.T, dir string) {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "anyreach-emulator")
-	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "./cmd/anyreach-emulator")
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(dir, "anyreach-emulator"), "./cmd/anyreach-emulator")
 	cmd.Dir = filepath.Join("..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("building the emulator: %v\n%s", err, out)
 	}
-	return bin
 }
