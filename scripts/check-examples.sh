@@ -29,7 +29,8 @@ while IFS= read -r dir; do
   if ! grep -q 'required_providers' "$copy"/*.tf; then
     printf 'terraform {\n  required_providers {\n    anyreach = { source = "anyreach/anyreach" }\n  }\n}\n' >"$copy/zz_provider.tf"
   fi
-  if out=$("$terraform" -chdir="$copy" validate -no-color 2>&1); then
+  # Local module calls must be installed first; `init` is refused under a dev override offline.
+  if out=$("$terraform" -chdir="$copy" get -no-color 2>&1 && "$terraform" -chdir="$copy" validate -no-color 2>&1); then
     echo "ok      $rel"
   else
     echo "FAILED  $rel"; echo "$out"; status=1

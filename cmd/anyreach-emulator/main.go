@@ -1,5 +1,11 @@
 // Command anyreach-emulator serves the in-memory Anyreach Agents API emulator
-// on a local address, for demos, manual testing and client development.
+// on a local address, so users can plan and apply their configurations
+// without an account (see the "Test your configuration offline" guide), and
+// for demos and client development. Install it with
+//
+//	go install github.com/anyreach/terraform-provider-anyreach/cmd/anyreach-emulator@VERSION
+//
+// and run it with --help for every flag.
 //
 // The first line on stdout is "anyreach-emulator listening on http://HOST:PORT"
 // with the address actually bound, so scripts can start it on port 0 and read
@@ -11,6 +17,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -42,29 +49,32 @@ func run(args []string) error {
 	var (
 		tokens, numbers stringList
 		opts            emulator.Options
-		addr            = fs.String("addr", "127.0.0.1:8787", "listen address; port 0 picks a free port")
-		logRequests     = fs.Bool("log", false, "log every request to stderr")
+		addr            = fs.String("addr", "127.0.0.1:8787", "`HOST:PORT` to listen on; port 0 picks a free port (printed on the first line)")
+		logRequests     = fs.Bool("log", false, "log every request (method, path, status) to stderr")
 	)
-	fs.Var(&tokens, "token", "accepted credential, repeatable: TOKEN (all scopes) or TOKEN=scope1,scope2 (default "+emulator.DefaultToken+")")
-	fs.Var(&numbers, "phone-number", "E.164 number of the phone directory, repeatable (default "+strings.Join(emulator.DefaultPhoneNumbers(), ", ")+")")
-	fs.StringVar(&opts.OrgID, "org", emulator.DefaultOrgID, "organization a pat_ token must name in X-Anyreach-Org")
-	fs.DurationVar(&opts.Latency, "latency", 0, "latency added to every /core request, e.g. 25ms")
-	fs.DurationVar(&opts.GenerationDelay, "generation-delay", 0, "how long instruction generation takes, e.g. 2s")
-	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "requests per second per token on /core (0 = unlimited)")
-	fs.Float64Var(&opts.FaultRate, "fault-rate", 0, "share of /core requests answered 500/503 at random (0-1)")
-	fs.Float64Var(&opts.LostResponseRate, "lost-response-rate", 0, "share of successful /core writes applied but answered by dropping the connection (0-1)")
-	fs.Int64Var(&opts.Seed, "seed", 0, "seed of the fault randomness")
-	fs.StringVar(&opts.StateFile, "state-file", "", "JSON file to load at start and save after every change")
-	fs.StringVar(&opts.SIPHost, "sip-host", emulator.DefaultSIPHost, "host part of agent SIP URIs")
-	fs.BoolVar(&opts.DisableSIPUndeploy, "disable-sip-undeploy", false, "answer 405 to DELETE /core/agents/{id}/deploy-as-sip, like the real service")
+	fs.Var(&tokens, "token", "accepted credential, repeatable: `TOKEN` with every scope, or TOKEN=scope1,scope2 with only those\n(agents:read, agents:manage, phone_numbers:read); replaces the default "+emulator.DefaultToken)
+	fs.Var(&numbers, "phone-number", "`E.164` number in the organization's phone-number directory, repeatable; replaces the defaults\n"+strings.Join(emulator.DefaultPhoneNumbers(), ", "))
+	fs.StringVar(&opts.OrgID, "org", emulator.DefaultOrgID, "the `ID` of the organization a pat_ token must name (ANYREACH_ORG / X-Anyreach-Org)")
+	fs.DurationVar(&opts.Latency, "latency", 0, "`DURATION` added to every /core request, e.g. 25ms")
+	fs.DurationVar(&opts.GenerationDelay, "generation-delay", 0, "how long instruction generation takes (`DURATION`, e.g. 2s)")
+	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "`N` requests per second per token on /core; the excess gets 429 with Retry-After (0 = unlimited)")
+	fs.Float64Var(&opts.FaultRate, "fault-rate", 0, "`SHARE` (0-1) of /core requests answered 500 or 503 at random, before doing anything")
+	fs.Float64Var(&opts.LostResponseRate, "lost-response-rate", 0, "`SHARE` (0-1) of successful /core writes that are applied, then answered by dropping the connection")
+	fs.Int64Var(&opts.Seed, "seed", 0, "`N`, the seed of the fault randomness, to repeat a run exactly")
+	fs.StringVar(&opts.StateFile, "state-file", "", "JSON `FILE` holding the emulator's state: loaded at start if it exists, rewritten after every change,\nso agents and versions survive a restart")
+	fs.StringVar(&opts.SIPHost, "sip-host", emulator.DefaultSIPHost, "`HOST` part of the agents' SIP URIs (sip:AGENT_ID@HOST)")
+	fs.BoolVar(&opts.DisableSIPUndeploy, "disable-sip-undeploy", false, "answer 405 to DELETE /core/agents/{id}/deploy-as-sip, as the real service may")
 	fs.BoolVar(&opts.NullOptionalFields, "null-optional-fields", false, "write optional config fields that are not set as null instead of leaving them out")
-	fs.BoolVar(&opts.VariantWire, "variant-wire", false, "answer what the contract leaves open the other way: \"id\" for agent_id, pages of 2, versions as a bare array, string 422 details, reworded error messages")
+	fs.BoolVar(&opts.VariantWire, "variant-wire", false, "answer what the contract leaves open the other way: \"id\" for agent_id, pages of 2,\nversions as a bare array, string 422 details, reworded error messages (status codes unchanged)")
 	fs.BoolVar(&opts.AbandonOnDisconnect, "abandon-on-disconnect", false, "drop a request whose client disconnects during --latency instead of finishing it as a real server does")
+	// Parse errors are returned (main prints them); --help goes to stdout.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			printUsage(os.Stdout, fs)
 			return nil
 		}
-		return err
+		return fmt.Errorf("%w (see --help)", err)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %v", fs.Args())

@@ -7,8 +7,14 @@
 # The second apply creates version 2 (version 1 is published, so immutable),
 # moves both numbers to it in one publish call, and keeps version 1 in the
 # agent's history. Re-running either apply unchanged plans nothing.
+#
+# Every environment rolls out the same config file with its own small overlay
+# (local.environment_overlays), deep-merged by provider::anyreach::config_merge.
 
 terraform {
+  # provider::anyreach::config_merge needs Terraform 1.8 (OpenTofu 1.7).
+  required_version = ">= 1.8"
+
   required_providers {
     anyreach = {
       source = "anyreach/anyreach"
@@ -45,9 +51,25 @@ resource "anyreach_agent" "scheduler" {
   }
 }
 
+locals {
+  # What differs per environment; everything else comes from the config file.
+  # Nested objects merge key by key (llm keeps its model), arrays are replaced,
+  # and null removes a key.
+  environment_overlays = {
+    staging = {
+      llm              = { temperature = 0.2 }
+      starting_message = "Riverside Dental scheduling, staging line. How can I help you today?"
+    }
+    production = {}
+  }
+}
+
 resource "anyreach_agent_version" "scheduler" {
   agent_id = anyreach_agent.scheduler.id
-  config   = file("${path.module}/${var.config_file}")
+  config = provider::anyreach::config_merge(
+    file("${path.module}/${var.config_file}"),
+    jsonencode(local.environment_overlays[var.environment]),
+  )
 }
 
 resource "anyreach_publish" "scheduler" {

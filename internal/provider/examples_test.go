@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
@@ -79,7 +80,8 @@ func TestAccExample_quickstart(t *testing.T) {
 }
 
 // TestAccExample_promotion runs the promotion example: a config change after
-// publishing creates version 2 and moves the numbers; version 1 is kept.
+// publishing creates version 2 and moves the numbers; version 1 is kept. The
+// staging overlay is merged into the config file (config_merge, so 1.8+).
 func TestAccExample_promotion(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
@@ -88,6 +90,7 @@ func TestAccExample_promotion(t *testing.T) {
 		return config.Variables{"config_file": config.StringVariable(file)}
 	}
 	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -95,6 +98,16 @@ func TestAccExample_promotion(t *testing.T) {
 				ConfigVariables:          withConfig("agent-config.v1.json"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("live_version", knownvalue.Int64Exact(1)),
+				},
+				Check: func(*terraform.State) error {
+					// The overlay's keys are merged into the file's nested objects.
+					cfg := emu.Snapshot().Agents[0].Versions[0].Config
+					llm, _ := cfg["llm"].(map[string]any)
+					if llm["model"] != "gpt-4o" || fmt.Sprint(llm["temperature"]) != "0.2" ||
+						!strings.Contains(fmt.Sprint(cfg["starting_message"]), "staging line") {
+						return fmt.Errorf("version 1 does not hold the file merged with the staging overlay: %v", cfg)
+					}
+					return nil
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
