@@ -2,13 +2,13 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	runtimedebug "runtime/debug"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	tfaddr "github.com/hashicorp/terraform-registry-address"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/provider"
@@ -26,11 +26,20 @@ func main() {
 	}
 	tuneGC(os.Getenv, runtimedebug.SetGCPercent, runtimedebug.SetMemoryLimit)
 
-	err := providerserver.Serve(context.Background(), provider.New(version, provider.WithRunSchemaCache()), providerserver.ServeOpts{
-		// The registry's default host, the namespace and the type: anyreach/anyreach.
-		Address: tfaddr.NewProvider(tfaddr.DefaultProviderRegistryHost, "anyreach", "anyreach").String(),
-		Debug:   debug,
-	})
+	var opts []tf6server.ServeOpt
+	if debug {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	server := provider.NewProtocol6Server(provider.New(version, provider.WithRunSchemaCache())())
+	// The registry's default host, the namespace and the type: anyreach/anyreach.
+	address := tfaddr.NewProvider(tfaddr.DefaultProviderRegistryHost, "anyreach", "anyreach").String()
+	err := tf6server.Serve(address, func() tfprotov6.ProviderServer {
+		s, err := server()
+		if err != nil {
+			log.Fatal(err.Error())
+		}
+		return s
+	}, opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

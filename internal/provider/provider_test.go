@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
@@ -16,7 +15,7 @@ import (
 // testAccProtoV6ProviderFactories serves the provider in the test process, so
 // the real terraform binary talks to the code under test.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"anyreach": providerserver.NewProtocol6WithError(New("test")()),
+	"anyreach": NewProtocol6Server(New("test")()),
 }
 
 // testToken is the emulator's default credential, which has every scope.
