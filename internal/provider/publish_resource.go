@@ -302,15 +302,31 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	agentID, newDir := plan.AgentID.ValueString(), plan.Direction.ValueString()
 	r.data.slots.claim(agentID, wanted, newDir)
-	unlock := r.data.slots.lock(agentID)
-	r.publishAndRecord(ctx, &plan, client.PublishRequest{PhoneNumbers: wanted, Direction: newDir}, "update", timeout, &resp.Diagnostics)
-	unlock()
+	unwanted := slotsToClear(previous, state.Direction.ValueString(), wanted, newDir)
+	resp.Diagnostics.Append(r.settleBeforeClearing(ctx, agentID, unwanted)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	_, d := r.release(ctx, agentID, int(state.Version.ValueInt64()), state.VersionID.ValueString(),
-		slotsToClear(previous, state.Direction.ValueString(), wanted, newDir))
-	resp.Diagnostics.Append(d...)
+	unlock := r.data.slots.lock(agentID)
+	defer unlock()
+	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(), unwanted)
+	resp.Diagnostics.Append(diags...)
+	if gone {
+		resp.Diagnostics.AddError("Cannot update Anyreach publication",
+			fmt.Sprintf("Agent %s no longer exists; the next plan will create it and its publication again.", agentID))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// One call writes the new slots and clears the slots that left in the same
+	// direction; a direction change clears the other slots in one more call.
+	first := client.PublishRequest{PhoneNumbers: wanted, Direction: newDir, UnassignPhoneNumbers: unassign[newDir]}
+	delete(unassign, newDir)
+	r.publishAndRecord(ctx, &plan, first, "update", timeout, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(r.unassignSlots(ctx, agentID, int(plan.Version.ValueInt64()), unassign)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -340,42 +356,71 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 
 // release clears, of the slots (number -> directions) a publication of
 // versionID no longer wants, those no claim of this run wants and that still
-// hold versionID, deciding from a read taken while holding the agent's write
-// lock. gone reports an agent that no longer exists.
+// hold versionID. gone reports an agent that no longer exists.
 func (r *PublishResource) release(ctx context.Context, agentID string, number int, versionID string, unwanted map[string][]string) (bool, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	slots := r.data.slots
-	if len(slots.unclaimed(unwanted)) == 0 {
+	diags := r.settleBeforeClearing(ctx, agentID, unwanted)
+	if diags.HasError() {
 		return false, diags
 	}
-	if err := slots.waitQuiet(ctx, agentID); err != nil {
-		diags.AddError("Cannot clear phone-number slots", fmt.Sprintf("Interrupted while waiting to clear slots of agent %s: %s", agentID, err))
-		return false, diags
-	}
-	unlock := slots.lock(agentID)
+	unlock := r.data.slots.lock(agentID)
 	defer unlock()
-	pending := slots.unclaimed(unwanted)
+	unassign, gone, d := r.slotsToUnassign(ctx, agentID, versionID, unwanted)
+	diags.Append(d...)
+	if gone || diags.HasError() {
+		return gone, diags
+	}
+	diags.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
+	return false, diags
+}
+
+// settleBeforeClearing waits, when some unwanted slot is claimed by no
+// publication of this run yet, until the agent's publications have been quiet
+// (slotCoordinator.waitQuiet), so siblings started with this one claim first.
+func (r *PublishResource) settleBeforeClearing(ctx context.Context, agentID string, unwanted map[string][]string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(r.data.slots.unclaimed(unwanted)) == 0 {
+		return diags
+	}
+	if err := r.data.slots.waitQuiet(ctx, agentID); err != nil {
+		diags.AddError("Cannot clear phone-number slots", fmt.Sprintf("Interrupted while waiting to clear slots of agent %s: %s", agentID, err))
+	}
+	return diags
+}
+
+// slotsToUnassign decides, while the caller holds the agent's write lock, which
+// unwanted slots to clear: those no claim of this run wants and that still hold
+// versionID in a read taken now, grouped into unassign calls (direction ->
+// numbers). It reads nothing when every slot is claimed.
+func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionID string, unwanted map[string][]string) (map[string][]string, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	pending := r.data.slots.unclaimed(unwanted)
 	if len(pending) == 0 {
-		return false, diags
+		return map[string][]string{}, false, diags
 	}
 	agent, err := r.data.client.GetAgent(ctx, agentID)
 	if client.IsNotFound(err) {
-		return true, diags
+		return nil, true, diags
 	}
 	if err != nil {
 		diags.AddError("Cannot read Anyreach phone-number slots", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
-		return false, diags
+		return nil, false, diags
 	}
-	unassign := stillHeld(agent, versionID, pending)
+	return stillHeld(agent, versionID, pending), false, diags
+}
+
+// unassignSlots clears slots with one publish call per direction. A 404 means
+// the slot went away meanwhile, which is what was wanted.
+func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, number int, unassign map[string][]string) diag.Diagnostics {
+	var diags diag.Diagnostics
 	for _, dir := range sortedKeys(unassign) {
 		_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
-		if err != nil && !client.IsNotFound(err) { // 404: the slot went away meanwhile, as wanted
+		if err != nil && !client.IsNotFound(err) {
 			diags.AddError("Cannot clear phone-number slots",
 				apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
 			break
 		}
 	}
-	return false, diags
+	return diags
 }
 
 // ImportState accepts <agent_id>/<version> of a published version; Read then
