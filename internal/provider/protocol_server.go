@@ -64,8 +64,9 @@ func (s *numberTextServer) ReadResource(ctx context.Context, req *tfprotov6.Read
 	return resp, nil
 }
 
-// resourceType returns the value type of a resource type whose values hold no
-// dynamic parts (those are encoded with their type and left alone).
+// resourceType returns the value type of a resource type that has numbers to
+// re-encode and no dynamic parts (those are encoded with their type and left
+// alone); the other types' answers pass through untouched.
 func (s *numberTextServer) resourceType(ctx context.Context, name string) (tftypes.Type, bool) {
 	s.typesOnce.Do(func() {
 		s.types = map[string]tftypes.Type{}
@@ -74,7 +75,7 @@ func (s *numberTextServer) resourceType(ctx context.Context, name string) (tftyp
 			return
 		}
 		for n, sch := range resp.ResourceSchemas {
-			if t := sch.ValueType(); !hasDynamic(t) {
+			if t := sch.ValueType(); hasNumber(t) && !hasDynamic(t) {
 				s.types[n] = t
 			}
 		}
@@ -84,30 +85,36 @@ func (s *numberTextServer) resourceType(ctx context.Context, name string) (tftyp
 }
 
 // hasDynamic reports whether t has a dynamic part anywhere.
-func hasDynamic(t tftypes.Type) bool {
+func hasDynamic(t tftypes.Type) bool { return typeHas(t, tftypes.DynamicPseudoType) }
+
+// hasNumber reports whether t has a number anywhere.
+func hasNumber(t tftypes.Type) bool { return typeHas(t, tftypes.Number) }
+
+// typeHas reports whether t is or contains the primitive type p.
+func typeHas(t, p tftypes.Type) bool {
 	switch v := t.(type) {
 	case tftypes.List:
-		return hasDynamic(v.ElementType)
+		return typeHas(v.ElementType, p)
 	case tftypes.Set:
-		return hasDynamic(v.ElementType)
+		return typeHas(v.ElementType, p)
 	case tftypes.Map:
-		return hasDynamic(v.ElementType)
+		return typeHas(v.ElementType, p)
 	case tftypes.Tuple:
 		for _, e := range v.ElementTypes {
-			if hasDynamic(e) {
+			if typeHas(e, p) {
 				return true
 			}
 		}
 		return false
 	case tftypes.Object:
 		for _, a := range v.AttributeTypes {
-			if hasDynamic(a) {
+			if typeHas(a, p) {
 				return true
 			}
 		}
 		return false
 	}
-	return t.Is(tftypes.DynamicPseudoType)
+	return t.Is(p)
 }
 
 // numbersAsText re-encodes a msgpack value of type typ with every number as

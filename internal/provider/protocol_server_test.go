@@ -63,6 +63,10 @@ func TestNumbersAsText(t *testing.T) {
 	if !hasDynamic(dynamic) || hasDynamic(typ) {
 		t.Error("hasDynamic misjudges which types hold a dynamic part")
 	}
+	noNumbers := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.String, "tags": tftypes.Set{ElementType: tftypes.String}}}
+	if hasNumber(noNumbers) || !hasNumber(typ) {
+		t.Error("hasNumber misjudges which types hold a number")
+	}
 }
 
 func mustMsgPack(t *testing.T, v tftypes.Value, typ tftypes.Type) []byte {
