@@ -294,9 +294,22 @@ resource "anyreach_agent_version" "copy" {
 		{
 			name:   "phone number not in the organization",
 			config: publishWith(`"+15559990000"`, "inbound"),
-			want: diagAt("Phone number or version not found", "anyreach_publish.test", "phone_numbers",
+			want: diagAt("Phone number not found", "anyreach_publish.test", "phone_numbers",
 				words("404 Not Found: Phone number +15559990000 not found")+`.*`+
-					words("Every number in phone_numbers must be registered in the organization's phone-number directory")),
+					words("Every number in phone_numbers must be in E.164 form and registered in the organization's phone-number directory")),
+			after: all(onlyAgent(1), noSlots),
+		},
+		{
+			name: "publishing a version that does not exist",
+			config: badVersion + `
+resource "anyreach_publish" "test" {
+  agent_id      = anyreach_agent.test.id
+  version       = anyreach_agent_version.test.version + 98
+  phone_numbers = ["+15550100001"]
+}
+`,
+			want: diagAt("Version not found", "anyreach_publish.test", "version",
+				words("404 Not Found")+`.*`+words("has no version 99.")),
 			after: all(onlyAgent(1), noSlots),
 		},
 		{

@@ -67,6 +67,8 @@ type providerData struct {
 	schemaKey string
 	// runCache is AnyreachProvider.runCache.
 	runCache *runSchemaCache
+	// slots coordinates the anyreach_publish writes of this graph walk.
+	slots *slotCoordinator
 }
 
 // Option adjusts the provider New returns.
@@ -211,7 +213,8 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": client.RedactURL(settings.baseURL), "organization_id": settings.org})
 
-	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org, runCache: p.runCache}
+	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org, runCache: p.runCache,
+		slots: newSlotCoordinator(slotSettle)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

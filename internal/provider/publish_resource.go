@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -23,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
@@ -31,6 +33,7 @@ var (
 	_ resource.Resource                = &PublishResource{}
 	_ resource.ResourceWithConfigure   = &PublishResource{}
 	_ resource.ResourceWithImportState = &PublishResource{}
+	_ resource.ResourceWithModifyPlan  = &PublishResource{}
 )
 
 // e164 is the phone-number form the API accepts.
@@ -68,8 +71,10 @@ func (r *PublishResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 		Description: "Publishes a version of an agent and deploys it to phone numbers. Every number has two independent slots, " +
 			"inbound and outbound; `direction` says which this resource writes. Changing `version` is an in-place, zero-downtime " +
 			"promotion: the new version is written over the same slots in one call, then only numbers that left `phone_numbers` " +
-			"are cleared. Destroying it clears the slots that still hold this version; the version itself stays published " +
-			"(publishing cannot be undone through the API).",
+			"are cleared. Several publications of one agent applied together never leave a number answering nothing: their writes " +
+			"are serialised and none clears a slot another `anyreach_publish` of the same apply wants. Destroying it clears the " +
+			"slots that still hold this version and that no other publication takes over; the version itself stays published " +
+			"(publishing cannot be undone through the API). Taking a number that answers for another agent is warned about at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description: "`<agent_id>/<version>` of the published version.",
@@ -121,6 +126,100 @@ func (r *PublishResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// ModifyPlan keeps id and version_id known when the version does not change,
+// records the slots this publication wants (see publish_slots.go), and warns
+// when a number it takes answers for another agent. Only a plan that changes
+// phone_numbers or direction costs requests.
+func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan PublishResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *PublishResourceModel
+	if !req.State.Raw.IsNull() {
+		state = &PublishResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.AgentID.IsUnknown() || plan.Version.IsUnknown() {
+		return
+	}
+	agentID := plan.AgentID.ValueString()
+	plan.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, plan.Version.ValueInt64()))
+	if state != nil && state.AgentID.Equal(plan.AgentID) && state.Version.Equal(plan.Version) {
+		plan.VersionID = state.VersionID // the same version: only the numbers move
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+	if plan.PhoneNumbers.IsUnknown() || plan.Direction.IsUnknown() {
+		return
+	}
+	numbers := setStrings(ctx, plan.PhoneNumbers, &resp.Diagnostics)
+	direction := plan.Direction.ValueString()
+	r.data.slots.claim(agentID, numbers, direction)
+	if state != nil && state.PhoneNumbers.Equal(plan.PhoneNumbers) && state.Direction.Equal(plan.Direction) {
+		return
+	}
+	resp.Diagnostics.Append(r.warnTakenFromOthers(ctx, agentID, numbers, direction)...)
+}
+
+// warnTakenFromOthers warns about each wanted slot that answers for another
+// agent now: applying moves the live number away from it, and two
+// configurations that both claim a number move it back and forth.
+func (r *PublishResource) warnTakenFromOthers(ctx context.Context, agentID string, numbers []string, direction string) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if len(numbers) == 0 {
+		return diags
+	}
+	directory, err := r.data.client.ListPhoneNumbers(ctx, client.PhoneNumberListOptions{})
+	if err != nil {
+		return diags // the apply reports what matters; a warning is not worth failing the plan
+	}
+	own := map[string]bool{}
+	if agent, err := r.data.client.GetAgent(ctx, agentID); err == nil {
+		for _, v := range agent.Versions {
+			own[v.VersionID] = true
+		}
+	} else if !client.IsNotFound(err) {
+		return diags
+	}
+	taken := takenFromOthers(directory, numbers, direction, own)
+	if len(taken) == 0 {
+		return diags
+	}
+	owners := r.versionOwners(ctx)
+	for _, t := range taken {
+		owner := "another agent (version ID " + t.VersionID + ")"
+		if o, ok := owners[t.VersionID]; ok {
+			owner = o
+		}
+		diags.AddAttributeWarning(path.Root("phone_numbers"), "Phone number answers for another agent",
+			fmt.Sprintf("The %s slot of %s currently holds %s. Applying moves the number to agent %s, and the other "+
+				"agent stops using it. If another configuration also manages %s, the two take the number from each other "+
+				"on every apply: keep it in one of them. A plan of either configuration shows this warning.",
+				t.Direction, t.Number, owner, agentID, t.Number))
+	}
+	return diags
+}
+
+// versionOwners maps version IDs to a readable "agent NAME (ID)", from one
+// agent listing; empty when the listing fails or does not carry versions.
+func (r *PublishResource) versionOwners(ctx context.Context) map[string]string {
+	out := map[string]string{}
+	agents, err := r.data.client.ListAgents(ctx, client.AgentListOptions{})
+	if err != nil {
+		return out
+	}
+	for _, a := range agents {
+		for _, v := range a.Versions {
+			out[v.VersionID] = fmt.Sprintf("version %d of agent %q (%s)", v.Version, a.Name, a.ID)
+		}
+	}
+	return out
+}
+
 // Create publishes the version onto the numbers.
 func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan PublishResourceModel
@@ -134,7 +233,11 @@ func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	agentID := plan.AgentID.ValueString()
+	r.data.slots.claim(agentID, numbers, plan.Direction.ValueString())
+	unlock := r.data.slots.lock(agentID)
 	r.publishAndRecord(ctx, &plan, client.PublishRequest{PhoneNumbers: numbers, Direction: plan.Direction.ValueString()}, "create", timeout, &resp.Diagnostics)
+	unlock()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -148,19 +251,23 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	agent, err := r.data.client.GetAgent(ctx, state.AgentID.ValueString())
+	agentID := state.AgentID.ValueString()
+	agent, err := r.data.client.GetAgent(ctx, agentID)
 	if client.IsNotFound(err) {
+		tflog.Info(ctx, "agent no longer exists; removing its publication from state", map[string]any{"agent_id": agentID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read Anyreach publication",
-			apiErrorDetail(fmt.Sprintf("Reading agent %s", state.AgentID.ValueString()), err))
+			apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
 		return
 	}
 	summary := findVersion(agent, int(state.Version.ValueInt64()))
 	if summary == nil || !summary.Published {
 		// Unpublished (or gone) out of band: plan publishing it again.
+		tflog.Info(ctx, "version is no longer published; removing its publication from state",
+			map[string]any{"agent_id": agentID, "version": state.Version.ValueInt64()})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -176,9 +283,9 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update moves the slots to the planned version and numbers. Numbers that stay
-// are overwritten in the same call that clears the numbers that left, so no
-// wanted number is ever unassigned, not even for a moment.
+// Update writes the planned version over the wanted slots, then clears the
+// slots that left, except those another publication of this run wants (see
+// publish_slots.go): no wanted number is ever unassigned, not even for a moment.
 func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state PublishResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -193,38 +300,39 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	newDir, oldDir := plan.Direction.ValueString(), state.Direction.ValueString()
-
-	// Slots this resource wrote before and no longer wants: per number, which
-	// directions to clear. Only slots that still hold the old version are cleared.
-	unassign, gone, diags := r.slotsStillHeld(ctx, plan.AgentID.ValueString(), state.VersionID.ValueString(),
-		slotsToClear(previous, oldDir, wanted, newDir))
+	agentID, newDir := plan.AgentID.ValueString(), plan.Direction.ValueString()
+	r.data.slots.claim(agentID, wanted, newDir)
+	unwanted := slotsToClear(previous, state.Direction.ValueString(), wanted, newDir)
+	resp.Diagnostics.Append(r.settleBeforeClearing(ctx, agentID, unwanted)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	unlock := r.data.slots.lock(agentID)
+	defer unlock()
+	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(), unwanted)
 	resp.Diagnostics.Append(diags...)
 	if gone {
 		resp.Diagnostics.AddError("Cannot update Anyreach publication",
-			fmt.Sprintf("Agent %s no longer exists; the next plan will create it and its publication again.", plan.AgentID.ValueString()))
+			fmt.Sprintf("Agent %s no longer exists; the next plan will create it and its publication again.", agentID))
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	// One call writes the new slots and, when the direction is the same, also
-	// clears the numbers that left.
-	first := client.PublishRequest{PhoneNumbers: wanted, Direction: newDir}
-	if nums := unassign[newDir]; len(nums) > 0 {
-		first.UnassignPhoneNumbers = nums
-		delete(unassign, newDir)
-	}
+	// One call writes the new slots and clears the slots that left in the same
+	// direction; a direction change clears the other slots in one more call.
+	first := client.PublishRequest{PhoneNumbers: wanted, Direction: newDir, UnassignPhoneNumbers: unassign[newDir]}
+	delete(unassign, newDir)
 	r.publishAndRecord(ctx, &plan, first, "update", timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(r.unassignSlots(ctx, plan.AgentID.ValueString(), int(state.Version.ValueInt64()), unassign)...)
+	resp.Diagnostics.Append(r.unassignSlots(ctx, agentID, int(plan.Version.ValueInt64()), unassign)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// Delete clears the slots that still hold this version and leaves every
-// number that has moved on alone, so a replacement never blanks a live number.
+// Delete clears the slots that still hold this version and that no other
+// publication of this run wants, so a replacement (create_before_destroy or
+// not) never blanks a number its successor holds.
 func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state PublishResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -233,40 +341,61 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	numbers := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
-	unassign, gone, diags := r.slotsStillHeld(ctx, agentID, state.VersionID.ValueString(),
-		slotsToClear(numbers, state.Direction.ValueString(), nil, ""))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	gone, diags := r.release(ctx, agentID, number, state.VersionID.ValueString(), slotsToClear(numbers, state.Direction.ValueString(), nil, ""))
 	resp.Diagnostics.Append(diags...)
 	if gone || resp.Diagnostics.HasError() {
 		return // a deleted agent took its slots with it
 	}
-	resp.Diagnostics.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	resp.Diagnostics.AddWarning("Version stays published",
-		fmt.Sprintf("Version %d of agent %s was cleared from the phone numbers that still held it, but it stays published: "+
-			"the Anyreach API cannot unpublish a version.", number, agentID))
+		fmt.Sprintf("Version %d of agent %s was cleared from the phone numbers that still held it and that no other "+
+			"anyreach_publish of this run wants, but it stays published: the Anyreach API cannot unpublish a version.", number, agentID))
 }
 
-// ImportState accepts <agent_id>/<version>; Read reconstructs the numbers and direction from the slots.
-func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	agentID, number, err := parseVersionImportID(req.ID)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
-		return
+// release clears, of the slots (number -> directions) a publication of
+// versionID no longer wants, those no claim of this run wants and that still
+// hold versionID. gone reports an agent that no longer exists.
+func (r *PublishResource) release(ctx context.Context, agentID string, number int, versionID string, unwanted map[string][]string) (bool, diag.Diagnostics) {
+	diags := r.settleBeforeClearing(ctx, agentID, unwanted)
+	if diags.HasError() {
+		return false, diags
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), agentID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), int64(number))...)
+	unlock := r.data.slots.lock(agentID)
+	defer unlock()
+	unassign, gone, d := r.slotsToUnassign(ctx, agentID, versionID, unwanted)
+	diags.Append(d...)
+	if gone || diags.HasError() {
+		return gone, diags
+	}
+	diags.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
+	return false, diags
 }
 
-// slotsStillHeld keeps, of the slots this resource no longer wants
-// (number -> directions), those that still hold versionID, grouped into
-// unassign calls (direction -> numbers). It reads the agent once, and not at
-// all when nothing is to be cleared; gone reports an agent that no longer exists.
-func (r *PublishResource) slotsStillHeld(ctx context.Context, agentID, versionID string, unwanted map[string][]string) (map[string][]string, bool, diag.Diagnostics) {
+// settleBeforeClearing waits, when some unwanted slot is claimed by no
+// publication of this run yet, until the agent's publications have been quiet
+// (slotCoordinator.waitQuiet), so siblings started with this one claim first.
+func (r *PublishResource) settleBeforeClearing(ctx context.Context, agentID string, unwanted map[string][]string) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if len(unwanted) == 0 {
-		return nil, false, diags
+	if len(r.data.slots.unclaimed(unwanted)) == 0 {
+		return diags
+	}
+	if err := r.data.slots.waitQuiet(ctx, agentID); err != nil {
+		diags.AddError("Cannot clear phone-number slots", fmt.Sprintf("Interrupted while waiting to clear slots of agent %s: %s", agentID, err))
+	}
+	return diags
+}
+
+// slotsToUnassign decides, while the caller holds the agent's write lock, which
+// unwanted slots to clear: those no claim of this run wants and that still hold
+// versionID in a read taken now, grouped into unassign calls (direction ->
+// numbers). It reads nothing when every slot is claimed.
+func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionID string, unwanted map[string][]string) (map[string][]string, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	pending := r.data.slots.unclaimed(unwanted)
+	if len(pending) == 0 {
+		return map[string][]string{}, false, diags
 	}
 	agent, err := r.data.client.GetAgent(ctx, agentID)
 	if client.IsNotFound(err) {
@@ -276,7 +405,7 @@ func (r *PublishResource) slotsStillHeld(ctx context.Context, agentID, versionID
 		diags.AddError("Cannot read Anyreach phone-number slots", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
 		return nil, false, diags
 	}
-	return stillHeld(agent, versionID, unwanted), false, diags
+	return stillHeld(agent, versionID, pending), false, diags
 }
 
 // unassignSlots clears slots with one publish call per direction. A 404 means
@@ -294,13 +423,43 @@ func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, num
 	return diags
 }
 
+// ImportState accepts <agent_id>/<version> of a published version; Read then
+// reconstructs the numbers and direction from the slots.
+func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	agentID, number, err := parseVersionImportID(req.ID)
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	agent, err := r.data.client.GetAgent(ctx, agentID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import Anyreach publication", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
+		return
+	}
+	switch summary := findVersion(agent, number); {
+	case summary == nil:
+		resp.Diagnostics.AddError("Version not found",
+			fmt.Sprintf("Agent %s has no version %d, so there is no publication to import.", agentID, number))
+		return
+	case !summary.Published:
+		resp.Diagnostics.AddError("Version is not published",
+			fmt.Sprintf("Version %d of agent %s is not published, so there is no publication to import. Declare an "+
+				"anyreach_publish for it instead and apply: that publishes it.", number, agentID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), agentID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), int64(number))...)
+}
+
 // publishAndRecord calls publish, waiting out instruction generation once
 // (bounded by timeout, the op "create" or "update" timeout), and records the
-// outcome in the model.
+// outcome in the model. Refusals are told apart by status code and a re-read
+// of the version's documented fields, never by the wording of the message.
 func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
 	agentID, number := m.AgentID.ValueString(), int(m.Version.ValueInt64())
 	records, err := r.data.client.PublishVersion(ctx, agentID, number, in)
-	if client.IsConflict(err) && strings.Contains(strings.ToLower(err.Error()), "generating") {
+	refusal := r.classifyPublishError(ctx, agentID, number, err)
+	if refusal == refusalGenerating {
 		wctx, cancel := context.WithTimeout(ctx, timeout)
 		_, werr := r.data.client.WaitForInstructions(wctx, agentID, number)
 		cancel()
@@ -310,14 +469,10 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 			return
 		}
 		records, err = r.data.client.PublishVersion(ctx, agentID, number, in)
+		refusal = r.classifyPublishError(ctx, agentID, number, err)
 	}
 	if err != nil {
-		summary, detail := publishErrorText(agentID, number, err)
-		if client.IsNotFound(err) || client.IsValidation(err) {
-			diags.AddAttributeError(path.Root("phone_numbers"), summary, detail)
-		} else {
-			diags.AddError(summary, detail)
-		}
+		addPublishError(diags, agentID, number, refusal, err)
 		return
 	}
 	m.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, number))
@@ -339,19 +494,72 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 	m.VersionID = types.StringValue(summary.VersionID)
 }
 
-// publishErrorText turns publish refusals into what a user should do next.
-func publishErrorText(agentID string, number int, err error) (string, string) {
-	detail := apiErrorDetail(fmt.Sprintf("Publishing version %d of agent %s", number, agentID), err)
-	lower := strings.ToLower(err.Error())
+// publishRefusal is why a publish call failed, as far as it matters to the user.
+type publishRefusal int
+
+const (
+	refusalNone       publishRefusal = iota
+	refusalOther                     // anything else: the API's own words are shown
+	refusalGenerating                // 409 and the version's instructions_status is "generating"
+	refusalStale                     // 409 and instructions_dirty without instructions_manually_edited
+	refusalNoVersion                 // 404 and the version does not exist
+	refusalNumber                    // 404 for an existing version (a number not in the directory), or 422
+)
+
+// classifyPublishError decides from the status code and, where one code has
+// several causes, from a re-read of the version's documented fields.
+func (r *PublishResource) classifyPublishError(ctx context.Context, agentID string, number int, err error) publishRefusal {
 	switch {
-	case client.IsConflict(err) && strings.Contains(lower, "stale"):
-		return "Instructions are stale", detail + "\n\nThe version's instruction_builder_inputs changed since its instructions were " +
-			"generated. Set generate_instructions = true on the anyreach_agent_version (or regenerate in the dashboard), then apply again."
-	case client.IsNotFound(err):
-		return "Phone number or version not found", detail + "\n\nEvery number in phone_numbers must be registered in the " +
-			"organization's phone-number directory (see the anyreach_phone_numbers data source), and the version must exist."
+	case err == nil:
+		return refusalNone
+	case client.IsValidation(err):
+		return refusalNumber
+	case !client.IsConflict(err) && !client.IsNotFound(err):
+		return refusalOther
 	}
-	return "Cannot publish Anyreach agent version", detail
+	v, verr := r.data.client.GetVersion(ctx, agentID, number)
+	return classifyPublishRefusal(client.StatusCode(err), v, verr)
+}
+
+// classifyPublishRefusal is classifyPublishError's decision: status is the
+// publish call's status code, v and verr the re-read of the version.
+func classifyPublishRefusal(status int, v *client.Version, verr error) publishRefusal {
+	switch {
+	case status == http.StatusNotFound && client.IsNotFound(verr):
+		return refusalNoVersion
+	case status == http.StatusNotFound && verr == nil:
+		return refusalNumber
+	case status == http.StatusConflict && verr == nil && v.InstructionsStatus == instructionsGenerating:
+		return refusalGenerating
+	case status == http.StatusConflict && verr == nil && v.InstructionsDirty && !v.InstructionsManuallyEdited:
+		return refusalStale
+	}
+	return refusalOther
+}
+
+// instructionsGenerating is the documented instructions_status while generation runs.
+const instructionsGenerating = "generating"
+
+// addPublishError turns a publish refusal into what a user should do next,
+// on the attribute at fault.
+func addPublishError(diags *diag.Diagnostics, agentID string, number int, refusal publishRefusal, err error) {
+	detail := apiErrorDetail(fmt.Sprintf("Publishing version %d of agent %s", number, agentID), err)
+	switch refusal {
+	case refusalStale:
+		diags.AddError("Instructions are stale", detail+"\n\nThe version's instruction_builder_inputs changed since its instructions were "+
+			"generated. Set generate_instructions = true on the anyreach_agent_version (or regenerate in the dashboard), then apply again.")
+	case refusalGenerating:
+		diags.AddError("Cannot publish while instructions are generating", detail+"\n\nInstruction generation started again "+
+			"while waiting for it; apply again once it has finished.")
+	case refusalNoVersion:
+		diags.AddAttributeError(path.Root("version"), "Version not found",
+			detail+fmt.Sprintf("\n\nAgent %s has no version %d.", agentID, number))
+	case refusalNumber:
+		diags.AddAttributeError(path.Root("phone_numbers"), "Phone number not found", detail+"\n\nEvery number in phone_numbers "+
+			"must be in E.164 form and registered in the organization's phone-number directory (see the anyreach_phone_numbers data source).")
+	default:
+		diags.AddError("Cannot publish Anyreach agent version", detail)
+	}
 }
 
 // findVersion returns the agent's summary of a version number.
@@ -362,99 +570,6 @@ func findVersion(a *client.Agent, number int) *client.VersionSummary {
 		}
 	}
 	return nil
-}
-
-// numbersHolding lists the numbers whose slot(s) for direction hold versionID.
-func numbersHolding(a *client.Agent, versionID, direction string) []string {
-	var out []string
-	for _, n := range a.PhoneNumbers {
-		in := n.InboundAgentVersionID != nil && *n.InboundAgentVersionID == versionID
-		outb := n.OutboundAgentVersionID != nil && *n.OutboundAgentVersionID == versionID
-		if (direction == client.DirectionInbound && in) || (direction == client.DirectionOutbound && outb) ||
-			(direction == client.DirectionBoth && in && outb) {
-			out = append(out, n.PhoneNumber)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// inferDirection reconstructs the direction on import from which slots hold the version.
-func inferDirection(a *client.Agent, versionID string) string {
-	in := numbersHolding(a, versionID, client.DirectionInbound)
-	out := numbersHolding(a, versionID, client.DirectionOutbound)
-	switch {
-	case len(in) == 0 && len(out) > 0:
-		return client.DirectionOutbound
-	case len(in) > 0 && strings.Join(in, ",") == strings.Join(out, ","):
-		return client.DirectionBoth
-	}
-	return client.DirectionInbound
-}
-
-// slotDirections expands a direction into the slots it covers.
-func slotDirections(direction string) []string {
-	switch direction {
-	case client.DirectionBoth:
-		return []string{client.DirectionInbound, client.DirectionOutbound}
-	case "":
-		return nil
-	}
-	return []string{direction}
-}
-
-// slotsToClear lists, per number, the slots the old assignment wrote that the
-// new one no longer covers.
-func slotsToClear(oldNumbers []string, oldDir string, newNumbers []string, newDir string) map[string][]string {
-	wanted := map[string]bool{}
-	for _, n := range newNumbers {
-		for _, d := range slotDirections(newDir) {
-			wanted[n+"|"+d] = true
-		}
-	}
-	out := map[string][]string{}
-	for _, n := range oldNumbers {
-		for _, d := range slotDirections(oldDir) {
-			if !wanted[n+"|"+d] {
-				out[n] = append(out[n], d)
-			}
-		}
-	}
-	return out
-}
-
-// stillHeld keeps the slots that still hold versionID and groups them into
-// unassign calls: direction ("inbound", "outbound" or "both") -> numbers.
-func stillHeld(a *client.Agent, versionID string, unwanted map[string][]string) map[string][]string {
-	slots := map[string]client.PhoneNumberSlot{}
-	for _, n := range a.PhoneNumbers {
-		slots[n.PhoneNumber] = n
-	}
-	out := map[string][]string{}
-	for _, number := range sortedKeys(unwanted) {
-		s, ok := slots[number]
-		if !ok {
-			continue
-		}
-		var in, outb bool
-		for _, d := range unwanted[number] {
-			if d == client.DirectionInbound && s.InboundAgentVersionID != nil && *s.InboundAgentVersionID == versionID {
-				in = true
-			}
-			if d == client.DirectionOutbound && s.OutboundAgentVersionID != nil && *s.OutboundAgentVersionID == versionID {
-				outb = true
-			}
-		}
-		switch {
-		case in && outb:
-			out[client.DirectionBoth] = append(out[client.DirectionBoth], number)
-		case in:
-			out[client.DirectionInbound] = append(out[client.DirectionInbound], number)
-		case outb:
-			out[client.DirectionOutbound] = append(out[client.DirectionOutbound], number)
-		}
-	}
-	return out
 }
 
 // versionIDFromRecords reads the published version's ID off the updated

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -285,4 +286,107 @@ resource "anyreach_sip_deployment" "test" {
 			},
 		},
 	})
+}
+
+// TestAccPublishResource_workflows covers rows 1, 3 and 7 of the workflow
+// matrix and items 10 and 11 of issue 12 for anyreach_publish: a number-only
+// change keeps id and version_id known in the plan; the numbers written in
+// another order plan nothing; import through the CLI, an import block and
+// generated configuration plans clean; importing an unpublished version says
+// so. (Row 2 and row 10 need the real CLI: publish_cli_test.go.)
+func TestAccPublishResource_workflows(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	const addr = "anyreach_publish.test"
+	a, b, c := "+15550100001", "+15550100002", "+15550100003"
+	var agentID, versionID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccPublishConfig(emu, "v1", []string{a, b}, "inbound"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					captureAttr("anyreach_agent.test", "id", &agentID),
+					captureAttr(addr, "version_id", &versionID),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			// Row 3: the same set written in another order.
+			{
+				Config:   testAccPublishConfig(emu, "v1", []string{b, a}, "inbound"),
+				PlanOnly: true,
+			},
+			// Item 10: only the numbers change, so the version and its ID are known.
+			{
+				Config: testAccPublishConfig(emu, "v1", []string{a, c}, "inbound"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionUpdate),
+						expectPlannedString(addr, "version_id", func() string { return versionID }),
+						expectPlannedString(addr, "id", func() string { return agentID + "/1" }),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: expectSlots(emu, map[string][2]string{a: {"v1", ""}, b: {"", ""}, c: {"v1", ""}}),
+			},
+			// Row 7: CLI import under the user's own configuration, an import block, generated configuration.
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return agentID + "/1", nil },
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return agentID + "/1", nil },
+			},
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateKind:   resource.ImportBlockWithID,
+				GenerateConfig:    true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return agentID + "/1", nil },
+			},
+			// Item 11: version 2 is a draft, so there is no publication to import.
+			{
+				ResourceName:      addr,
+				ImportState:       true,
+				ImportStateIdFunc: func(*terraform.State) (string, error) { return agentID + "/2", nil },
+				ExpectError:       regexp.MustCompile(`(?s)Version is not published.*Version 2 of agent [0-9a-f-]+ is not\s+published`),
+			},
+		},
+	})
+}
+
+// expectPlannedString checks that the plan holds a known value for a string
+// attribute, equal to want().
+func expectPlannedString(address, attribute string, want func() string) plancheck.PlanCheck {
+	return plannedStringCheck{address: address, attribute: attribute, want: want}
+}
+
+type plannedStringCheck struct {
+	address, attribute string
+	want               func() string
+}
+
+func (c plannedStringCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.address {
+			continue
+		}
+		if unknown, ok := rc.Change.AfterUnknown.(map[string]any); ok && unknown[c.attribute] == true {
+			resp.Error = fmt.Errorf("%s.%s is (known after apply) in the plan; want %q", c.address, c.attribute, c.want())
+			return
+		}
+		after, _ := rc.Change.After.(map[string]any)
+		if got := fmt.Sprint(after[c.attribute]); got != c.want() {
+			resp.Error = fmt.Errorf("%s.%s is planned as %q, want %q", c.address, c.attribute, got, c.want())
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.address)
 }
