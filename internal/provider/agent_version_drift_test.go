@@ -188,3 +188,41 @@ resource "anyreach_agent_version" "test" {
 		},
 	})
 }
+
+// TestAccAgentVersionResource_reformatDraft is row 3 for a draft: the same
+// config pretty-printed, minified, with its keys in another order, 1.0
+// written 1 and non-ASCII text and & written as escapes plans no change.
+func TestAccAgentVersionResource_reformatDraft(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	withConfig := func(json string) string {
+		return emu.providerConfig() + `
+resource "anyreach_agent" "test" {
+  name = "Reformat"
+}
+
+resource "anyreach_agent_version" "test" {
+  agent_id = anyreach_agent.test.id
+  config   = <<-EOT
+` + json + `
+  EOT
+}
+`
+	}
+	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: withConfig(`{
+  "type": "static_prompt",
+  "instructions": "Café & crème <daily>",
+  "llm": {"model": "gpt-4o", "temperature": 1.0},
+  "voice": {"speed": 1.5}
+}`)},
+			{Config: withConfig(`{"voice":{"speed":1.50},"llm":{"temperature":1,"model":"gpt-4o"},"instructions":"Caf\u00e9 \u0026 cr\u00e8me \u003cdaily\u003e","type":"static_prompt"}`),
+				ConfigPlanChecks: empty},
+			{Config: withConfig(`{"type":"static_prompt","instructions":"Café & crème <daily>","llm":{"model":"gpt-4o","temperature":1e0,"max_tokens":1024},"voice":{"speed":1.5,"emotion":"neutral"}}`),
+				ConfigPlanChecks: empty},
+		},
+	})
+}

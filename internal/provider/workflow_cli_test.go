@@ -14,7 +14,8 @@ import (
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
-// The tests in this file drive the terraform CLI through the rows of the
+// The tests in this file (named TestAcc so make test-tofu runs them under
+// OpenTofu too) drive the terraform CLI through the rows of the
 // workflow matrix that the testing framework cannot express: exit codes of
 // plan -detailed-exitcode and plan -refresh-only -detailed-exitcode, terraform
 // state rm followed by terraform import, import blocks with and without
@@ -157,7 +158,7 @@ func expectImportsOnly(t *testing.T, out string, n int) {
 	}
 }
 
-// TestCLIWorkflowRowsEveryResource runs rows 1, 2, 3 and 7 of the workflow
+// TestAccCLIWorkflowRowsEveryResource runs rows 1, 2, 3 and 7 of the workflow
 // matrix for every resource type together: plan after apply, refresh-only
 // after an apply in which anyreach_publish published the version (so a
 // sibling changed the version's server object) and after a no-op apply, the
@@ -167,7 +168,7 @@ func expectImportsOnly(t *testing.T, out string, n int) {
 // emulator's default wire (spelled like the Python service), its variant
 // wire (what the contract leaves open, answered the other way) and with
 // unset optional config fields written as null (row 8).
-func TestCLIWorkflowRowsEveryResource(t *testing.T) {
+func TestAccCLIWorkflowRowsEveryResource(t *testing.T) {
 	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
 		"default wire":         {},
@@ -254,11 +255,11 @@ func testWorkflowRows(t *testing.T, opts emulator.Options) {
 	w.mustRun(t, "destroy", "-auto-approve", "-input=false", "-no-color")
 }
 
-// TestCLISensitiveConfigNeverPrinted is row 11 for anyreach_agent_version: a
+// TestAccCLISensitiveConfigNeverPrinted is row 11 for anyreach_agent_version: a
 // prompt from a sensitive variable is printed by no plan, apply, show,
 // refresh-only or drift report, and neither is a value of the stored config
 // derived from it.
-func TestCLISensitiveConfigNeverPrinted(t *testing.T) {
+func TestAccCLISensitiveConfigNeverPrinted(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	secret := "Secret-prompt-" + randomHex(t)
@@ -312,11 +313,11 @@ resource "anyreach_agent_version" "v" {
 	}
 }
 
-// TestCLIPublishedChangeIsShortAndSaysWhy is rows 12 and 13 for
+// TestAccCLIPublishedChangeIsShortAndSaysWhy is rows 12 and 13 for
 // anyreach_agent_version: a one-key change to a published version whose
 // prompt is 150 lines long plans a replacement in under 80 lines, and the
 // plan says in the provider's words why a new version is created.
-func TestCLIPublishedChangeIsShortAndSaysWhy(t *testing.T) {
+func TestAccCLIPublishedChangeIsShortAndSaysWhy(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	lines := make([]string, 150)
