@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
@@ -169,6 +170,7 @@ func (r *AgentResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	defer cancel()
 	agent, err := r.data.client.GetAgent(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
+		tflog.Info(ctx, "removing anyreach_agent from state: the API no longer has the agent", map[string]any{"agent_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
 		return
 	}

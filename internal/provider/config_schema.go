@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
@@ -61,26 +60,13 @@ func (pd *providerData) configSchema(ctx context.Context) (*agentConfigSchema, e
 	return e.schema, e.err
 }
 
-// fetchConfigSchema takes the schema an earlier provider process of the same
-// Terraform command stored, or fetches it and stores it for the later ones.
+// fetchConfigSchema fetches and compiles the schema.
 func fetchConfigSchema(ctx context.Context, pd *providerData) (*agentConfigSchema, error) {
-	if raw, ok := pd.runCache.load(pd.schemaKey); ok {
-		if s, err := parseConfigSchema(raw); err == nil {
-			return s, nil
-		}
-	}
 	raw, err := pd.client.AgentConfigSchema(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := parseConfigSchema(raw)
-	if err != nil {
-		return nil, err
-	}
-	if err := pd.runCache.store(pd.schemaKey, raw); err != nil {
-		tflog.Debug(ctx, "the AgentConfig schema is not shared with this run's other provider processes", map[string]any{"error": err.Error()})
-	}
-	return s, nil
+	return parseConfigSchema(raw)
 }
 
 // parseConfigSchema compiles the schema and lists its top-level properties,

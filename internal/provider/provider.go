@@ -43,9 +43,6 @@ var (
 type AnyreachProvider struct {
 	// version is the provider's release version, "dev" for local builds and "test" in acceptance tests.
 	version string
-	// runCache, when set, shares the AgentConfig schema between the
-	// provider processes of one Terraform command.
-	runCache *runSchemaCache
 }
 
 // AnyreachProviderModel describes the provider block.
@@ -65,31 +62,14 @@ type providerData struct {
 	validateConfig bool
 	// schemaKey identifies the API the config schema cache belongs to.
 	schemaKey string
-	// runCache is AnyreachProvider.runCache.
-	runCache *runSchemaCache
 	// slots coordinates the anyreach_publish writes of this graph walk.
 	slots *slotCoordinator
 }
 
-// Option adjusts the provider New returns.
-type Option func(*AnyreachProvider)
-
-// WithRunSchemaCache makes the provider processes Terraform starts for one
-// command share the AgentConfig schema through the user's cache directory,
-// so a run fetches it once rather than once per graph walk. main sets it; the
-// acceptance tests, which serve every step from one process, do not.
-func WithRunSchemaCache() Option {
-	return func(p *AnyreachProvider) { p.runCache = newRunSchemaCache() }
-}
-
 // New returns the provider factory used by main and the acceptance tests.
-func New(version string, opts ...Option) func() provider.Provider {
+func New(version string) func() provider.Provider {
 	return func() provider.Provider {
-		p := &AnyreachProvider{version: version}
-		for _, o := range opts {
-			o(p)
-		}
-		return p
+		return &AnyreachProvider{version: version}
 	}
 }
 
@@ -213,7 +193,7 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": client.RedactURL(settings.baseURL), "organization_id": settings.org})
 
-	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org, runCache: p.runCache,
+	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org,
 		slots: newSlotCoordinator(slotSettle)}
 	resp.ResourceData = data
 	resp.DataSourceData = data

@@ -25,9 +25,9 @@ import (
 // printed "No changes". Decoded from JSON, the refreshed object is held
 // exactly as the state file's is. Both encodings are part of the plugin
 // protocol; Terraform and OpenTofu accept either.
-func NewServer(version string, opts ...Option) func() tfprotov6.ProviderServer {
+func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
-		return &jsonReadServer{ProviderServer: providerserver.NewProtocol6(New(version, opts...)())()}
+		return &jsonReadServer{ProviderServer: providerserver.NewProtocol6(New(version)())()}
 	}
 }
 

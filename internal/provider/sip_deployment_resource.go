@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
@@ -126,6 +127,7 @@ func (r *SIPDeploymentResource) Read(ctx context.Context, req resource.ReadReque
 	agentID := state.AgentID.ValueString()
 	agent, err := r.data.client.GetAgent(ctx, agentID)
 	if client.IsNotFound(err) {
+		tflog.Info(ctx, "removing anyreach_sip_deployment from state: the API no longer has the agent", map[string]any{"agent_id": agentID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -134,6 +136,7 @@ func (r *SIPDeploymentResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 	if agent.SIPEndpoint == nil {
+		tflog.Info(ctx, "removing anyreach_sip_deployment from state: the agent has no SIP endpoint any more", map[string]any{"agent_id": agentID})
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -1,4 +1,4 @@
-package main
+package provider
 
 import (
 	"reflect"
@@ -9,7 +9,7 @@ func TestQuietUnshownLogs(t *testing.T) {
 	t.Parallel()
 	run := func(env map[string]string) map[string]string {
 		set := map[string]string{}
-		quietUnshownLogs(func(k string) string { return env[k] }, func(k, v string) error { set[k] = v; return nil })
+		QuietUnshownLogs(func(k string) string { return env[k] }, func(k, v string) error { set[k] = v; return nil })
 		return set
 	}
 	off := map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_SDK_PROTO": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_PROVIDER": "OFF"}
@@ -35,27 +35,6 @@ func TestQuietUnshownLogs(t *testing.T) {
 	} {
 		if got := run(env); !reflect.DeepEqual(got, off) {
 			t.Errorf("with %v, want every level OFF, got %v", env, got)
-		}
-	}
-}
-
-func TestTuneGC(t *testing.T) {
-	for _, tc := range []struct {
-		env          map[string]string
-		wantPercent  int
-		wantLimitSet bool
-	}{
-		{nil, gcPercent, true},
-		{map[string]string{"GOGC": "100"}, 0, false},
-		{map[string]string{"GOGC": "off"}, 0, false},
-		{map[string]string{"GOMEMLIMIT": "2GiB"}, 0, false},
-	} {
-		percent, limit := 0, int64(0)
-		tuneGC(func(k string) string { return tc.env[k] },
-			func(p int) int { percent = p; return 100 },
-			func(l int64) int64 { limit = l; return 0 })
-		if percent != tc.wantPercent || (limit == gcMemoryLimit) != tc.wantLimitSet {
-			t.Errorf("env %v: GC percent %d, memory limit %d; want %d, limit set %v", tc.env, percent, limit, tc.wantPercent, tc.wantLimitSet)
 		}
 	}
 }
