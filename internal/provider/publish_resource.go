@@ -174,8 +174,9 @@ func (r *PublishResource) warnTakenFromOthers(ctx context.Context, agentID strin
 		return diags
 	}
 	directory, err := r.data.client.ListPhoneNumbers(ctx, client.PhoneNumberListOptions{})
-	if err != nil {
-		return diags // the apply reports what matters; a warning is not worth failing the plan
+	if err != nil { // a missing phone_numbers:read scope, say: the apply reports what matters
+		tflog.Debug(ctx, "cannot check whether the numbers answer for another agent", map[string]any{"error": err.Error()})
+		return diags
 	}
 	own := map[string]bool{}
 	if agent, err := r.data.client.GetAgent(ctx, agentID); err == nil {
@@ -183,6 +184,7 @@ func (r *PublishResource) warnTakenFromOthers(ctx context.Context, agentID strin
 			own[v.VersionID] = true
 		}
 	} else if !client.IsNotFound(err) {
+		tflog.Debug(ctx, "cannot check whether the numbers answer for another agent", map[string]any{"error": err.Error()})
 		return diags
 	}
 	taken := takenFromOthers(directory, numbers, direction, own)
