@@ -41,7 +41,8 @@ func (e *Emulator) coreRoutes() *router {
 // agentView is the agent object of the contract (section 3).
 type agentView struct {
 	AgentID           string               `json:"agent_id,omitempty"`
-	ID                string               `json:"id,omitempty"` // the variant wire's name for agent_id
+	ID                string               `json:"id,omitempty"`              // the variant wire's name for agent_id
+	OrganizationID    string               `json:"organization_id,omitempty"` // a field the contract does not list (variant wire)
 	Name              string               `json:"name"`
 	Description       string               `json:"description"`
 	Active            bool                 `json:"active"`
@@ -95,7 +96,7 @@ func (e *Emulator) viewAgent(a *Agent) agentView {
 		v.Metadata = map[string]any{}
 	}
 	if e.opts.VariantWire {
-		v.ID, v.AgentID = v.AgentID, ""
+		v.ID, v.AgentID, v.OrganizationID = v.AgentID, "", e.opts.OrgID
 	}
 	for _, ver := range a.Versions {
 		v.Versions = append(v.Versions, versionSummaryView{

@@ -11,7 +11,9 @@ import (
 // nothing the contract does not promise (CONTRACT.md, "What a client must
 // tolerate"):
 //
-//   - the agent object names its ID "id" instead of "agent_id";
+//   - the agent object names its ID "id" instead of "agent_id" and carries a
+//     field the contract does not list (organization_id), as does pagination
+//     (total);
 //   - GET /core/agents and GET /core/phone-numbers answer pages of at most 2
 //     items, whatever limit asked, and the last page has no next_cursor key;
 //   - GET /core/agents/{id}/versions answers a bare JSON array of every match;
@@ -37,8 +39,12 @@ func (e *Emulator) pageLimit(limit int) int {
 // next_cursor out of the last page instead of writing null.
 func (e *Emulator) envelope(data any, limit int, next *string) map[string]any {
 	env := pageEnvelope(data, limit, next)
-	if e.opts.VariantWire && next == nil {
-		delete(env["pagination"].(map[string]any), "next_cursor") //nolint:forcetypeassert // built by pageEnvelope just above
+	if e.opts.VariantWire {
+		pg := env["pagination"].(map[string]any) //nolint:forcetypeassert // built by pageEnvelope just above
+		pg["total"] = nil                        // unknown to the contract; a client ignores it
+		if next == nil {
+			delete(pg, "next_cursor")
+		}
 	}
 	return env
 }

@@ -15,8 +15,8 @@ func TestVariantWire(t *testing.T) {
 	var ids []string
 	for _, name := range []string{"a", "b", "c", "d", "e"} {
 		r := expect(t, h.do("POST", "/core/agents", map[string]any{"name": name}), 201).obj(t)
-		if _, has := r["agent_id"]; has {
-			t.Fatalf("[A] variant agent has agent_id: %v", r)
+		if _, has := r["agent_id"]; has || r["organization_id"] != DefaultOrgID {
+			t.Fatalf("[A] variant agent has agent_id or lacks the extra field: %v", r)
 		}
 		ids = append(ids, r["id"].(string))
 	}

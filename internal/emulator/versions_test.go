@@ -336,14 +336,17 @@ func TestGenerationWithoutDelayCompletesBeforeTheNextRequest(t *testing.T) {
 func TestInstructionGenerationSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
-	h := newHarness(t, Options{StateFile: path, GenerationDelay: 2 * time.Second})
+	// The delay outlasts a restart on a loaded machine (under -race, New
+	// alone can take a few hundred milliseconds).
+	const delay = 1500 * time.Millisecond
+	h := newHarness(t, Options{StateFile: path, GenerationDelay: delay})
 	id := h.createAgent(map[string]any{"name": "restarted"})
 	h.createVersion(id, map[string]any{"config": minimalConfig("draft"), "instruction_builder_inputs": map[string]any{"industry": "vet"}})
 	expect(t, h.do("POST", "/core/agents/"+id+"/versions/1/generate-instructions", nil), http.StatusAccepted)
 
 	// [A] A generation running when the emulator stops finishes after it
 	// starts again from its state file.
-	h2 := newHarness(t, Options{StateFile: path, GenerationDelay: 2 * time.Second})
+	h2 := newHarness(t, Options{StateFile: path, GenerationDelay: delay})
 	v := expect(t, h2.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)
 	assertEqual(t, "status right after the restart", v["instructions_status"], "generating")
 	v = waitStatus(t, h2, id, 1)
