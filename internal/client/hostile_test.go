@@ -329,6 +329,11 @@ func TestHostileMissingRequiredFields(t *testing.T) {
 				_, err := c.ListAgents(ctx, AgentListOptions{})
 				return err
 			}, `"created_at"`},
+		tc{"phone number without phone_number", map[string]any{"trunk_id": "t1", "outbound_shareable": true},
+			func(ctx context.Context, c *Client) error {
+				_, err := c.GetPhoneNumber(ctx, "+15551234567")
+				return err
+			}, `"phone_number"`},
 		tc{"SIP endpoint without status", fullAgent(map[string]any{"agent_id": "a1", "sip_endpoint": map[string]any{"uri": "sip:a1@x"}}),
 			func(ctx context.Context, c *Client) error { _, err := c.GetAgent(ctx, "a1"); return err }, `"status"`},
 	)
