@@ -24,7 +24,15 @@
 // The credential never leaves the Authorization header: errors hold the
 // method and the path only, logs never include headers or bodies, and the
 // token is masked from anything a server echoes back as a second line of
-// defence.
+// defence. Every such text goes through one function, redact, which masks
+// the secrets before it shortens anything. Redirects are never followed (the
+// API does not redirect, and following one could carry the header to another
+// origin): a 3xx answer is a *RedirectError.
+//
+// A 2xx answer that cannot be used (not JSON, the wrong shape, a field the
+// API always sends missing or null) is an error wrapping
+// ErrMalformedResponse, never an object with zero values. Answers are
+// bounded: 8 MiB each, and a list 1,000 pages and 64 MiB in all.
 //
 // # Creates and lost responses
 //
@@ -73,6 +81,11 @@
 //
 // If recovery itself fails, the create fails with an error saying that the
 // object may exist, rather than risk a duplicate.
+//
+// A create answered with success but without a usable object (an empty,
+// non-JSON or ID-less body) goes through the same recovery: the server made
+// something, so the hook looks for it, and when it finds nothing the error
+// says so. Nothing is sent again after a success answer.
 //
 // # Error conditions
 //

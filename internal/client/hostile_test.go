@@ -329,6 +329,11 @@ func TestHostileMissingRequiredFields(t *testing.T) {
 				_, err := c.ListAgents(ctx, AgentListOptions{})
 				return err
 			}, `"created_at"`},
+		tc{"phone number without phone_number", map[string]any{"trunk_id": "t1", "outbound_shareable": true},
+			func(ctx context.Context, c *Client) error {
+				_, err := c.GetPhoneNumber(ctx, "+15551234567")
+				return err
+			}, `"phone_number"`},
 		tc{"SIP endpoint without status", fullAgent(map[string]any{"agent_id": "a1", "sip_endpoint": map[string]any{"uri": "sip:a1@x"}}),
 			func(ctx context.Context, c *Client) error { _, err := c.GetAgent(ctx, "a1"); return err }, `"status"`},
 	)
@@ -398,18 +403,17 @@ func TestHostileEndlessList(t *testing.T) {
 	t.Run("bytes", func(t *testing.T) {
 		t.Parallel()
 		var hits atomic.Int32
-		page := make([]any, 0, 100)
-		for i := range 100 {
-			page = append(page, fullAgent(map[string]any{"agent_id": fmt.Sprint("a", i), "description": strings.Repeat("x", 40<<10)}))
-		}
+		// About 4 MiB a page, most of it in a field the client skips; the
+		// list ends at 128 MiB, twice what the client accepts.
+		padding := strings.Repeat("x", 4<<20)
 		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-			// About 4 MiB a page; the list ends at 128 MiB, twice what the client accepts.
 			n := hits.Add(1)
-			var next any
+			next := "null"
 			if n < 32 {
-				next = fmt.Sprint("c", n)
+				next = fmt.Sprintf(`"c%d"`, n)
 			}
-			writeJSON(w, 200, map[string]any{"data": page, "pagination": map[string]any{"next_cursor": next}})
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprintf(w, `{"data":[],"padding":"%s","pagination":{"next_cursor":%s}}`, padding, next)
 		})
 		_, err := newTestClient(t, srv.URL).ListAgents(t.Context(), AgentListOptions{})
 		if err == nil {

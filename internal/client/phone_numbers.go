@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -16,6 +17,27 @@ func (o PhoneNumberListOptions) values() url.Values {
 	b.timeRange(o.CreatedAfter, o.CreatedBefore, o.UpdatedAfter, o.UpdatedBefore)
 	b.limit(o.Limit)
 	return q
+}
+
+// UnmarshalJSON decodes a directory entry, refusing one without its
+// phone_number as malformed.
+func (p *PhoneNumber) UnmarshalJSON(data []byte) error {
+	type phoneFields PhoneNumber // no methods: no recursion
+	var aux struct {
+		phoneFields
+		Number *string `json:"phone_number"`
+	}
+	if err := json.Unmarshal(data, &aux); err != nil {
+		return err
+	}
+	var missing requiredFields
+	missing.check("phone_number", aux.Number != nil && *aux.Number != "")
+	if err := missing.err("phone number"); err != nil {
+		return err
+	}
+	*p = PhoneNumber(aux.phoneFields)
+	p.PhoneNumber = *aux.Number
+	return nil
 }
 
 // ListPhoneNumbers returns every number of the organization's directory
@@ -33,9 +55,6 @@ func (c *Client) GetPhoneNumber(ctx context.Context, number string) (*PhoneNumbe
 	var pn PhoneNumber
 	if err := c.doJSON(ctx, call{method: http.MethodGet, path: "/core/phone-numbers/" + pathEscape(number)}, &pn); err != nil {
 		return nil, err
-	}
-	if pn.PhoneNumber == "" {
-		pn.PhoneNumber = number
 	}
 	return &pn, nil
 }

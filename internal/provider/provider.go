@@ -98,7 +98,8 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"base_url": schema.StringAttribute{
 				Description: "Base URL of the Anyreach API. Defaults to `" + defaultBaseURL + "`; may also be set with `" + envBaseURL + "`. " +
-					"Plain `http://` is accepted only for loopback addresses (a local emulator), so the credential never crosses a network unencrypted.",
+					"Plain `http://` is accepted only for loopback addresses (a local emulator), so the credential never crosses a network unencrypted. " +
+					"It must not contain credentials (`user:password@`), and the provider never follows a redirect from it.",
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
@@ -22,7 +24,17 @@ const (
 // operationTimeoutsBlock is the timeouts block of a resource whose every
 // operation is bounded.
 func operationTimeoutsBlock(ctx context.Context) schema.Block {
-	return timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true})
+	describe := func(op string, d time.Duration) string {
+		return fmt.Sprintf("Deadline of the whole %s, retries included, as a Go duration such as `30s` or `2h45m`. Defaults to `%s`.",
+			op, strings.TrimSuffix(d.String(), "0s"))
+	}
+	return timeouts.Block(ctx, timeouts.Opts{
+		Create: true, Read: true, Update: true, Delete: true,
+		CreateDescription: describe("create", defaultWriteTimeout),
+		ReadDescription:   describe("read (every refresh and plan)", defaultReadTimeout),
+		UpdateDescription: describe("update", defaultWriteTimeout),
+		DeleteDescription: describe("delete", defaultWriteTimeout),
+	})
 }
 
 // operationDeadline bounds ctx by the timeouts block entry get reads (for
