@@ -12,8 +12,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // Defaults applied by New to the zero values of Config.
@@ -24,6 +22,9 @@ const (
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultRetryWaitMin   = 500 * time.Millisecond
 	DefaultRetryWaitMax   = 30 * time.Second
+
+	// NoRetries as Config.MaxRetries sends each request once.
+	NoRetries = -1
 )
 
 const (
@@ -57,7 +58,7 @@ type Config struct {
 	// required with a pat_ token, which is not bound to an organization.
 	OrganizationID string
 	// MaxRetries is the number of retries after the first attempt: 0 means
-	// DefaultMaxRetries, a negative value disables retries.
+	// DefaultMaxRetries, NoRetries (or any negative value) disables retries.
 	MaxRetries int
 	// RequestTimeout bounds each attempt (not the whole retried request);
 	// default DefaultRequestTimeout.
@@ -191,7 +192,7 @@ func New(cfg Config) (*Client, error) {
 		authorization: "Bearer " + token,
 		org:           org,
 		userAgent:     ua,
-		httpClient:    &http.Client{Transport: poolKeeper{transport}, Timeout: timeout, CheckRedirect: refuseRedirect},
+		httpClient:    &http.Client{Transport: transport, Timeout: timeout, CheckRedirect: refuseRedirect},
 		retryMax:      retryMax,
 		retryWaitMin:  waitMin,
 		retryWaitMax:  waitMax,
@@ -222,12 +223,6 @@ type ConfigError struct {
 
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
-
-// poolKeeper hides the transport's CloseIdleConnections from
-// http.Client.CloseIdleConnections. go-retryablehttp calls that after every
-// call that does not succeed (retries used up, a cancelled context), which
-// emptied the shared pool and made the calls running beside it reconnect.
-type poolKeeper struct{ http.RoundTripper }
 
 // parseBaseURL checks that raw is an absolute http(s) URL and returns it
 // without a trailing slash. Parse errors do not echo the URL, which could
@@ -314,95 +309,6 @@ type recoverFunc func(ctx context.Context) (found bool, err error)
 type response struct {
 	body      []byte
 	recovered bool
-}
-
-// do sends cl with retries and returns the 2xx response, or an error: an
-// *APIError for any other status, a wrapped transport or context error
-// otherwise.
-func (c *Client) do(ctx context.Context, cl call) (*response, error) {
-	var payload any // stays a nil interface without a body, so GETs send none
-	if cl.body != nil {
-		b, err := json.Marshal(cl.body)
-		if err != nil {
-			return nil, fmt.Errorf("%s %s: encoding the request body: %w", cl.method, cl.path, err)
-		}
-		payload = b
-	}
-	target := c.baseURL + cl.path
-	if len(cl.query) > 0 {
-		target += "?" + cl.query.Encode()
-	}
-
-	st := &callState{call: &cl}
-	req, err := retryablehttp.NewRequestWithContext(ctx, cl.method, target, payload)
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: building the request: %w", cl.method, cl.path, err)
-	}
-	req.Header.Set("Authorization", c.authorization)
-	if c.org != "" {
-		req.Header.Set(orgHeader, c.org)
-	}
-	accept := cl.accept
-	if accept == "" {
-		accept = "application/json"
-	}
-	req.Header.Set("Accept", accept)
-	req.Header.Set("User-Agent", c.userAgent)
-	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	// Read the final body inside the attempt, so the per-attempt timeout
-	// covers it and a body cut short goes through the retry policy.
-	req.SetResponseHandler(func(resp *http.Response) error {
-		b, err := readBody(resp.Body)
-		resp.Body = http.NoBody
-		if err != nil {
-			return fmt.Errorf("reading the response body: %w", err)
-		}
-		st.body, st.bodyRead = b, true
-		return nil
-	})
-
-	resp, err := c.retryClient(st).Do(req)
-	if st.recovered {
-		return &response{recovered: true}, nil
-	}
-	if err != nil {
-		if st.ambiguous && ctx.Err() == nil {
-			// The last attempt may have been applied and no attempt is left:
-			// look for its result before reporting the failure.
-			switch rerr := c.recoverCreate(ctx, st); {
-			case st.recovered:
-				return &response{recovered: true}, nil
-			case rerr != nil:
-				err = rerr
-			}
-		}
-		return nil, c.requestError(st, err)
-	}
-	defer resp.Body.Close() // normally read and closed already; this is the backstop
-	body := st.body
-	if !st.bodyRead {
-		// Retries ran out on a retryable status: its body is still unread.
-		body, err = readBody(resp.Body)
-		if err != nil {
-			return nil, c.requestError(st, fmt.Errorf("reading the response body: %w", err))
-		}
-	}
-	if isRedirect(resp.StatusCode) {
-		return nil, newRedirectError(&cl, resp, c.log.secrets)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if st.ambiguous && ctx.Err() == nil {
-			if rerr := c.recoverCreate(ctx, st); st.recovered {
-				return &response{recovered: true}, nil
-			} else if rerr != nil {
-				return nil, errors.Join(newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secrets...), c.requestError(st, rerr))
-			}
-		}
-		return nil, c.explainForbidden(ctx, cl, newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secrets...))
-	}
-	return &response{body: body}, nil
 }
 
 // doJSON sends a request whose answer is one object and decodes it into

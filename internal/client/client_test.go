@@ -59,7 +59,7 @@ func TestNewDefaults(t *testing.T) {
 		c.retryWaitMin != DefaultRetryWaitMin || c.retryWaitMax != DefaultRetryWaitMax || c.httpClient.Timeout != DefaultRequestTimeout {
 		t.Errorf("defaults not applied: %+v", *c)
 	}
-	tr, ok := c.httpClient.Transport.(poolKeeper).RoundTripper.(*http.Transport)
+	tr, ok := c.httpClient.Transport.(*http.Transport)
 	if !ok || tr.MaxIdleConnsPerHost != 32 || tr.MaxConnsPerHost != 0 || tr.DisableKeepAlives {
 		t.Errorf("transport = %#v", c.httpClient.Transport)
 	}

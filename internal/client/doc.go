@@ -9,13 +9,14 @@
 // # Requests, retries and errors
 //
 // Every request carries the bearer credential, X-Anyreach-Org when an
-// organization is configured, Accept and User-Agent headers. Requests go
-// through go-retryablehttp: 429, 500, 502, 503 and 504 responses and
-// connection errors are retried with exponential backoff and full jitter,
-// honouring a Retry-After header (seconds or HTTP date, capped at one
-// minute). Each
-// attempt has its own timeout (Config.RequestTimeout); cancelling the
-// caller's context stops a request, and any wait between attempts, at once.
+// organization is configured, Accept and User-Agent headers. One loop in
+// retry.go (Client.do) is the whole retry policy: send, classify the
+// outcome, recover when a create's outcome is unknown, back off, repeat.
+// 429, 500, 502, 503 and 504 responses and connection errors are retried with
+// exponential backoff and full jitter, honouring a Retry-After header
+// (seconds or HTTP date, capped at one minute). Each attempt has its own
+// timeout (Config.RequestTimeout); cancelling the caller's context stops a
+// request, and any wait between attempts, at once.
 //
 // Every failure the API reports is an *APIError, including the last one when
 // retries run out, so callers can test it with IsNotFound and friends or read

@@ -1,110 +1,174 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
-// callState follows one call across its attempts. The retry hooks run on the
-// goroutine that runs the call, so it needs no locking.
+// callState follows one call across its attempts, for the logs, the error
+// text and create recovery.
 type callState struct {
 	call      *call
 	attempt   int       // 1-based number of the latest attempt
-	checked   int       // the latest attempt CheckRetry has seen
 	started   time.Time // when the latest attempt started
-	body      []byte    // the final response body, read inside its attempt
-	bodyRead  bool
-	ambiguous bool // a create's attempt may have been applied and recovery has not run since
-	recovered bool // recovery found what a lost create made
+	ambiguous bool      // a create's attempt may have been applied and recovery has not run since
+	recovered bool      // recovery found what a lost create made
 }
 
-// errRecovered stops the retry loop once recovery found the lost create's result.
-var errRecovered = errors.New("anyreach: recovered the result of a lost create")
+// do sends cl and returns its 2xx answer, or an error: an *APIError for any
+// other status, a *RedirectError for a 3xx, a wrapped transport or context
+// error otherwise. It is the whole retry policy, top to bottom: send one
+// attempt, classify its outcome, and either finish or wait (honouring
+// Retry-After) and go again; before a create is sent again after an attempt
+// the server may have applied, recovery looks for what that attempt made.
+func (c *Client) do(ctx context.Context, cl call) (*response, error) {
+	var payload []byte
+	if cl.body != nil {
+		b, err := json.Marshal(cl.body)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: encoding the request body: %w", cl.method, cl.path, err)
+		}
+		payload = b
+	}
+	st := &callState{call: &cl}
+	for {
+		st.attempt++
+		st.started = time.Now()
+		resp, body, err := c.send(ctx, &cl, payload) //nolint:bodyclose // send has read and closed it (readBody)
 
-// retryClient builds the retry policy for one call. The go-retryablehttp
-// client is a cheap value built per call so that its hooks can see the call's
-// state (they get the call's context from the request); the *http.Client, and
-// with it the connection pool, is shared.
-func (c *Client) retryClient(st *callState) *retryablehttp.Client {
-	rc := &retryablehttp.Client{
-		HTTPClient:   c.httpClient,
-		RetryWaitMin: c.retryWaitMin,
-		RetryWaitMax: c.retryWaitMax,
-		RetryMax:     c.retryMax,
-		Backoff:      backoff,
-		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, retry int) {
-			st.attempt = retry + 1
-			st.started = time.Now()
-		},
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			// go-retryablehttp asks again after the response handler has read
-			// the body; only a failed read is news worth logging then.
-			recheck := st.checked == st.attempt
-			st.checked = st.attempt
-			quiet := recheck && err == nil
-			if ctx.Err() != nil {
-				// Too late to retry or recover; a create cut off in flight
-				// is still reported as possibly applied.
-				if st.call.recover != nil && err != nil && !requestNotSent(err) {
-					st.ambiguous = true
-				}
-				if !quiet {
-					c.logAttempt(ctx, st, resp, err, false)
-				}
-				return false, ctx.Err()
-			}
-			retry, ambiguous := classify(st.call.recover != nil, resp, err)
-			if ambiguous {
+		if ctx.Err() != nil {
+			// Too late to retry or recover; a create cut off in flight is
+			// still reported as possibly applied.
+			if cl.recover != nil && err != nil && !requestNotSent(err) {
 				st.ambiguous = true
 			}
-			if !quiet {
-				c.logAttempt(ctx, st, resp, err, retry && st.attempt <= c.retryMax)
-			}
-			return retry, nil
-		},
-		PrepareRetry: func(req *http.Request) error {
-			if !st.ambiguous {
-				return nil
-			}
+			c.logAttempt(ctx, st, resp, err, false)
+			return nil, c.requestError(st, ctx.Err())
+		}
+		retry, ambiguous := classify(cl.recover != nil, resp, err)
+		st.ambiguous = st.ambiguous || ambiguous
+		retry = retry && st.attempt <= c.retryMax
+		c.logAttempt(ctx, st, resp, err, retry)
+
+		if !retry {
+			return c.finish(ctx, st, resp, body, err)
+		}
+		if err := sleep(ctx, backoff(c.retryWaitMin, c.retryWaitMax, st.attempt-1, resp)); err != nil {
+			return nil, c.requestError(st, err)
+		}
+		if st.ambiguous {
 			// The previous attempt may have been applied: look before sending
-			// the create again. The backoff wait has given the server time to
-			// commit what it was doing.
-			if err := c.recoverCreate(req.Context(), st); err != nil {
-				return err
+			// the create again. The wait gave the server time to commit.
+			if err := c.recoverCreate(ctx, st); err != nil {
+				return nil, c.requestError(st, err)
 			}
 			if st.recovered {
-				return errRecovered
+				return &response{recovered: true}, nil
 			}
-			return nil
-		},
-		ErrorHandler: passLastResponse,
-		// No Logger: logAttempt logs every attempt with method and path;
-		// go-retryablehttp's own lines would repeat them with the query string.
+		}
 	}
-	return rc
 }
 
-// passLastResponse replaces go-retryablehttp's generic "giving up" error:
-// when retries run out on a status, the last response goes back to do to be
-// turned into an *APIError; otherwise the cause itself is returned.
-func passLastResponse(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if err == nil && resp != nil {
-		return resp, nil
+// send makes one attempt: a fresh request with the call's headers, and the
+// answer's body read within the attempt, so the per-attempt timeout covers
+// it and a body cut short counts as a failed attempt.
+func (c *Client) send(ctx context.Context, cl *call, payload []byte) (*http.Response, []byte, error) {
+	target := c.baseURL + cl.path
+	if len(cl.query) > 0 {
+		target += "?" + cl.query.Encode()
 	}
-	if resp != nil {
-		_, _ = readBody(resp.Body)
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
 	}
-	return nil, err
+	req, err := http.NewRequestWithContext(ctx, cl.method, target, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("building the request: %w", err)
+	}
+	req.Header.Set("Authorization", c.authorization)
+	if c.org != "" {
+		req.Header.Set(orgHeader, c.org)
+	}
+	accept := cl.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
+	req.Header.Set("User-Agent", c.userAgent)
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.httpClient.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := readBody(resp.Body)
+	if err != nil {
+		return resp, nil, fmt.Errorf("reading the response body: %w", err)
+	}
+	return resp, b, nil
+}
+
+// finish turns the last attempt's outcome into do's result. A create whose
+// last attempt may have been applied is looked for before a failure is
+// reported.
+func (c *Client) finish(ctx context.Context, st *callState, resp *http.Response, body []byte, err error) (*response, error) {
+	cl := st.call
+	if err != nil {
+		if st.ambiguous {
+			switch rerr := c.recoverCreate(ctx, st); {
+			case st.recovered:
+				return &response{recovered: true}, nil
+			case rerr != nil:
+				err = rerr
+			}
+		}
+		return nil, c.requestError(st, err)
+	}
+	if isRedirect(resp.StatusCode) {
+		return nil, newRedirectError(cl, resp, c.log.secrets)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		apiErr := newAPIError(cl.method, cl.path, resp.StatusCode, body, c.log.secrets...)
+		if st.ambiguous {
+			if rerr := c.recoverCreate(ctx, st); st.recovered {
+				return &response{recovered: true}, nil
+			} else if rerr != nil {
+				return nil, errors.Join(apiErr, c.requestError(st, rerr))
+			}
+		}
+		return nil, c.explainForbidden(ctx, *cl, apiErr)
+	}
+	return &response{body: body}, nil
+}
+
+// sleep waits d, or returns the context's error if it ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // classify decides what one attempt's outcome means: whether to retry, and,
@@ -139,11 +203,20 @@ func classify(create bool, resp *http.Response, err error) (retry, ambiguous boo
 }
 
 // permanentTransportError reports the transport errors that retrying cannot
-// fix (bad scheme, invalid header, untrusted certificate, redirect loop), as
-// go-retryablehttp's default policy judges them.
+// fix: an unsupported scheme, a header Go refuses to send, a certificate
+// that is not trusted.
 func permanentTransportError(err error) bool {
-	retry, _ := retryablehttp.ErrorPropagatedRetryPolicy(context.Background(), nil, err)
-	return !retry
+	var unknownAuthority x509.UnknownAuthorityError
+	var verification *tls.CertificateVerificationError
+	if errors.As(err, &unknownAuthority) || errors.As(err, &verification) {
+		return true
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		msg := urlErr.Err.Error()
+		return strings.Contains(msg, "unsupported protocol scheme") || strings.Contains(msg, "invalid header")
+	}
+	return false
 }
 
 // requestNotSent reports whether err proves the request never left the

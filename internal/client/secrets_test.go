@@ -195,7 +195,7 @@ func TestTLSVerificationIsNeverDisabled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, ok := c.httpClient.Transport.(poolKeeper).RoundTripper.(*http.Transport)
+	tr, ok := c.httpClient.Transport.(*http.Transport)
 	if !ok {
 		t.Fatalf("default transport is %T", c.httpClient.Transport)
 	}

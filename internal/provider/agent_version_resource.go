@@ -381,7 +381,7 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	v, err := r.data.client.CreateVersion(ctx, agentID, in)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Anyreach agent version",
-			apiErrorDetail(fmt.Sprintf("Creating a version of agent %s", agentID), err)+r.versionErrorHint(ctx, agentID, 0, err))
+			apiErrorDetail(fmt.Sprintf("Creating a version of agent %s", agentID), err)+versionErrorHint(err))
 		return
 	}
 	// The version exists from here on; keep it in state whatever happens next.
@@ -500,7 +500,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update Anyreach agent version",
-			apiErrorDetail(fmt.Sprintf("Updating version %d of agent %s", number, agentID), err)+r.versionErrorHint(ctx, agentID, number, err))
+			apiErrorDetail(fmt.Sprintf("Updating version %d of agent %s", number, agentID), err)+versionErrorHint(err))
 		return
 	}
 	if in.Config != nil || in.InstructionBuilderInputs != nil || baseline == nil {
@@ -637,15 +637,15 @@ func (r *AgentVersionResource) generate(ctx context.Context, agentID string, num
 }
 
 // versionErrorHint adds what to do for the version-specific API refusals.
-// A 400 can mean several things, so the version is read again and its
-// documented published field decides whether immutability was the cause.
-func (r *AgentVersionResource) versionErrorHint(ctx context.Context, agentID string, number int, err error) string {
+// The client tells the conditions apart from the status code and a re-read
+// of the version's documented fields, never from the message's words.
+func versionErrorHint(err error) string {
 	switch {
-	case client.IsBadRequest(err) && number > 0:
-		if v, gerr := r.data.client.GetVersion(ctx, agentID, number); gerr == nil && v.Published {
-			return fmt.Sprintf("\n\nVersion %d was published meanwhile (for example in the dashboard), and published versions are "+
-				"immutable. Run terraform apply again: the next plan creates a new version instead.", number)
-		}
+	case client.IsVersionPublished(err):
+		return "\n\nThe version was published meanwhile (for example in the dashboard), and published versions are immutable. " +
+			"Run terraform apply again: the next plan creates a new version instead."
+	case client.IsMissingBuilderInputs(err):
+		return "\n\nInstruction generation needs instruction_builder_inputs: set them, or turn generate_instructions off."
 	case client.IsValidation(err):
 		return "\n\nThe API rejected the config. Check it against the anyreach_agent_config_schema data source."
 	}

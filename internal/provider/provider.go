@@ -29,9 +29,7 @@ const (
 	envOrg     = "ANYREACH_ORG"
 	envBaseURL = "ANYREACH_BASE_URL"
 
-	defaultBaseURL        = "https://api.anyreach.ai"
-	defaultMaxRetries     = 4
-	defaultRequestTimeout = 30 * time.Second
+	defaultBaseURL = client.DefaultBaseURL
 )
 
 var (
@@ -105,7 +103,7 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			"max_retries": schema.Int64Attribute{
 				Description: fmt.Sprintf("How many times a request is retried after a rate limit (429), a server error (500, 502, 503, 504) "+
 					"or a connection failure, with exponential backoff that honours `Retry-After`. A create is only sent again once the provider "+
-					"has checked that the failed attempt created nothing. Defaults to %d; 0 disables retries.", defaultMaxRetries),
+					"has checked that the failed attempt created nothing. Defaults to %d; 0 disables retries.", client.DefaultMaxRetries),
 				Optional: true,
 			},
 			"request_timeout": schema.StringAttribute{
@@ -200,7 +198,9 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	resp.DataSourceData = data
 }
 
-// providerSettings is the provider block after environment fallbacks and defaults.
+// providerSettings is the provider block after environment fallbacks. An
+// unset max_retries or request_timeout stays zero: the client owns the
+// defaults.
 type providerSettings struct {
 	token, org, baseURL string
 	maxRetries          int
@@ -216,8 +216,6 @@ func resolveSettings(cfg AnyreachProviderModel, getenv func(string) string) (pro
 		token:          stringOr(cfg.Token, getenv(envToken)),
 		org:            stringOr(cfg.OrganizationID, getenv(envOrg)),
 		baseURL:        stringOr(cfg.BaseURL, getenv(envBaseURL)),
-		maxRetries:     defaultMaxRetries,
-		requestTimeout: defaultRequestTimeout,
 		validateConfig: true,
 	}
 	if s.baseURL == "" {
@@ -243,7 +241,11 @@ func resolveSettings(cfg AnyreachProviderModel, getenv func(string) string) (pro
 		if n := cfg.MaxRetries.ValueInt64(); n < 0 || n > 20 {
 			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries", fmt.Sprintf("max_retries must be between 0 and 20, got %d.", n))
 		} else {
+			// The client reads 0 as "its default"; zero retries is NoRetries.
 			s.maxRetries = int(n)
+			if n == 0 {
+				s.maxRetries = client.NoRetries
+			}
 		}
 	}
 	if !cfg.RequestTimeout.IsNull() {

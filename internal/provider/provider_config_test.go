@@ -1,9 +1,17 @@
 package provider
 
 import (
+	"fmt"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -24,8 +32,8 @@ func TestResolveSettings(t *testing.T) {
 			name: "environment fallbacks and defaults",
 			env:  map[string]string{envToken: "ak_x.y", envOrg: "org_1"},
 			check: func(t *testing.T, s providerSettings) {
-				if s.token != "ak_x.y" || s.org != "org_1" || s.baseURL != defaultBaseURL || s.maxRetries != defaultMaxRetries ||
-					s.requestTimeout != defaultRequestTimeout || !s.validateConfig {
+				if s.token != "ak_x.y" || s.org != "org_1" || s.baseURL != defaultBaseURL || s.maxRetries != 0 ||
+					s.requestTimeout != 0 || !s.validateConfig {
 					t.Errorf("unexpected settings %+v", s)
 				}
 			},
@@ -36,7 +44,7 @@ func TestResolveSettings(t *testing.T) {
 				MaxRetries: types.Int64Value(0), RequestTimeout: types.StringValue("5s"), ValidateConfig: types.BoolValue(false)},
 			env: map[string]string{envToken: "ak_env.1", envBaseURL: "https://other.example.test"},
 			check: func(t *testing.T, s providerSettings) {
-				if s.token != "ak_arg.1" || s.baseURL != "https://eu.example.test" || s.maxRetries != 0 || s.requestTimeout != 5*time.Second || s.validateConfig {
+				if s.token != "ak_arg.1" || s.baseURL != "https://eu.example.test" || s.maxRetries != client.NoRetries || s.requestTimeout != 5*time.Second || s.validateConfig {
 					t.Errorf("unexpected settings %+v", s)
 				}
 			},
@@ -92,5 +100,34 @@ func TestResolveSettings(t *testing.T) {
 				t.Errorf("error is not on attribute %s: %v", tc.wantAttr, d)
 			}
 		})
+	}
+}
+
+// TestAccProvider_maxRetriesZeroSendsOneRequest: max_retries = 0 disables
+// retries, as documented: a route that keeps failing with 503 receives
+// exactly one request. (It used to receive five: the client read 0 as "use
+// the default".)
+func TestAccProvider_maxRetriesZeroSendsOneRequest(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	const route = "GET /core/agents"
+	emu.FailRoute(route, http.StatusServiceUnavailable, 0)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "anyreach" {
+  base_url    = %q
+  token       = %q
+  max_retries = 0
+}
+
+data "anyreach_agents" "all" {}
+`, emu.URL, testToken),
+			ExpectError: regexp.MustCompile(`503`),
+		}},
+	})
+	if n := emu.RequestCounts()[route]; n != 1 {
+		t.Errorf("max_retries = 0 sent %d requests to a failing route, want exactly 1", n)
 	}
 }

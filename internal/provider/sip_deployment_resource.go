@@ -104,7 +104,7 @@ func (r *SIPDeploymentResource) Create(ctx context.Context, req resource.CreateR
 	ep, err := r.data.client.DeployAsSIP(ctx, agentID)
 	if err != nil {
 		detail := apiErrorDetail(fmt.Sprintf("Deploying agent %s as a SIP endpoint", agentID), err)
-		if client.IsConflict(err) {
+		if client.IsSIPNeedsPublishedVersion(err) {
 			detail += "\n\nThe agent has no published version yet. Publish one first: give this resource " +
 				"depends_on = [anyreach_publish.<name>] so Terraform publishes before deploying."
 		}
