@@ -3,6 +3,7 @@ package emulator
 import (
 	"math"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -85,6 +86,45 @@ func (e *Emulator) FailRoute(route string, status int, times int) {
 		times = -1
 	}
 	e.faults[normalizeRouteKey(route)] = &injectedFault{status: status, remaining: times}
+}
+
+// LoseResponses makes the next times successful requests to route (a
+// "METHOD /pattern" key as in RequestCounts) be applied and then answered by
+// dropping the connection: a response lost on the way back, deterministically,
+// where LostResponseRate is random. A later call for the same route adds to
+// the count.
+func (e *Emulator) LoseResponses(route string, times int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.losses == nil {
+		e.losses = map[string]int{}
+	}
+	e.losses[normalizeRouteKey(route)] += max(times, 0)
+}
+
+// PendingLosses lists the LoseResponses routes that still have responses to
+// lose, sorted, so a test can tell every loss it asked for happened.
+func (e *Emulator) PendingLosses() []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for route, n := range e.losses {
+		if n > 0 {
+			out = append(out, route)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// takeLossLocked reports whether this successful request's response is to be
+// lost by a LoseResponses rule, and counts it.
+func (e *Emulator) takeLossLocked(routeKey string) bool {
+	if e.losses[routeKey] <= 0 {
+		return false
+	}
+	e.losses[routeKey]--
+	return true
 }
 
 // ClearFaults removes every FailRoute rule.

@@ -129,3 +129,24 @@ func TestLatency(t *testing.T) {
 		t.Errorf("[A] /core request took %v, latency is 60ms", d)
 	}
 }
+
+func TestLoseResponses(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	h.e.LoseResponses("post /core/agents", 1)
+	if got := h.e.PendingLosses(); len(got) != 1 || got[0] != "POST /core/agents" {
+		t.Fatalf("pending losses %v", got)
+	}
+	// A failed request does not use the loss up.
+	expect(t, h.do("POST", "/core/agents", map[string]any{}), 422)
+	if _, err := h.send("POST", "/core/agents", map[string]any{"name": "applied"}); err == nil {
+		t.Fatal("the client got the response that was to be lost")
+	}
+	if s := h.e.Snapshot(); len(s.Agents) != 1 || s.Agents[0].Name != "applied" {
+		t.Fatalf("the request whose response was lost was not applied: %+v", s.Agents)
+	}
+	if got := h.e.PendingLosses(); len(got) != 0 {
+		t.Errorf("pending losses after the loss: %v", got)
+	}
+	expect(t, h.do("POST", "/core/agents", map[string]any{"name": "answered"}), 201)
+}

@@ -129,6 +129,7 @@ type Emulator struct {
 	rng        *rand.Rand
 	buckets    map[string]*bucket
 	faults     map[string]*injectedFault
+	losses     map[string]int // LoseResponses: route key -> responses still to lose
 	genFailure string
 	// generating is how many versions may still be generating, so that
 	// settleLocked, which runs on every request, scans only when one is.
@@ -261,8 +262,8 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 	if e.opts.VariantWire {
 		rep = ptr(varyReply(*rep))
 	}
-	lost := isWrite(r.Method) && rep.status < 300 && e.opts.LostResponseRate > 0 &&
-		e.rng.Float64() < e.opts.LostResponseRate
+	lost := rep.status < 300 && (e.takeLossLocked(key) ||
+		isWrite(r.Method) && e.opts.LostResponseRate > 0 && e.rng.Float64() < e.opts.LostResponseRate)
 	e.recordLocked(LoggedRequest{
 		Method: r.Method, Route: pattern, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Status: rep.status, Body: string(body), Dropped: lost, ClientGone: r.Context().Err() != nil,

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
@@ -36,7 +37,7 @@ func TestAccAgentResource_lifecycle(t *testing.T) {
 	var agentID string
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(emu.Snapshot().Agents); n != 0 {
@@ -139,7 +140,9 @@ func TestAccAgentResource_importBlockGeneratesConfig(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
+		// Import blocks and generated configuration need Terraform 1.5.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

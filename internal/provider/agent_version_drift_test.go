@@ -60,7 +60,7 @@ func TestAccAgentVersionResource_outOfBandEditsAnywhere(t *testing.T) {
 		PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 	}
 	cfg := versionDriftConfig(emu, "")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -105,7 +105,7 @@ func TestAccAgentVersionResource_deletedKey(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{})
 	const addr = "anyreach_agent_version.test"
 	var agentID string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -168,7 +168,7 @@ resource "anyreach_agent_version" "test" {
   })
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -210,7 +210,7 @@ resource "anyreach_agent_version" "test" {
 `
 	}
 	empty := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: withConfig(`{

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
@@ -47,7 +48,7 @@ func TestAccAgentVersionResource_draftLifecycle(t *testing.T) {
 	var agentID string
 	sameVersion := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			// Server defaults (voice.speed, llm.temperature, ...) cause no diff.
@@ -139,7 +140,9 @@ func TestAccAgentVersionResource_importBlockGeneratesConfig(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	var agentID string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
+		// Import blocks and generated configuration need Terraform 1.5.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -169,7 +172,7 @@ resource "anyreach_agent_version" "copy" {
   base_version = anyreach_agent_version.test.version
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
@@ -207,7 +210,7 @@ func TestAccAgentVersionResource_generation(t *testing.T) {
   generate_instructions      = true
 `, purpose)
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -277,7 +280,7 @@ func TestAccAgentVersionResource_generationTurnedOnAndOff(t *testing.T) {
 		}
 	}
 	var agentID string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -339,7 +342,7 @@ func TestAccAgentVersionResource_schemaUnavailable(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	emu.FailRoute("GET /core/agent-config-schema", 500, 0)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: testAccVersionConfig(emu, "gpt-4o", ""),
@@ -382,7 +385,7 @@ resource "anyreach_agent_version" "test" {
   config   = jsonencode({ type = "static_prompt", instructions = "x", llm = { model = "gpt-4o" }, voice = { speed = 7 } })
 }
 `, emu.URL, testToken)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: cfg, PlanOnly: true, ExpectNonEmptyPlan: true},

@@ -462,7 +462,7 @@ func runBadInputCase(t *testing.T, tc badInputCase) {
 		final.ExpectNonEmptyPlan = true
 	}
 	steps = append(steps, step, final)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
 	})
@@ -522,7 +522,7 @@ func TestAccBadInput_importIDs(t *testing.T) {
 				ImportStateId: tc.id,
 				ExpectError:   tc.want,
 			})
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    steps,
 			})

@@ -21,7 +21,7 @@ func TestAccAgentConfigSchemaDataSource(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	const addr = "data.anyreach_agent_config_schema.current"
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: emu.providerConfig() + `
@@ -98,7 +98,7 @@ data "anyreach_phone_numbers" "assigned" {
   depends_on   = [anyreach_publish.test, anyreach_agent_version.v2]
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: cfg,
@@ -153,7 +153,7 @@ data "anyreach_phone_numbers" "assigned" {
 func TestAccAgentDataSource_errors(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

@@ -56,7 +56,7 @@ func TestAccExample_quickstart(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{})
 	dir := exampleDir(t, emu, "quickstart")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{{
 			// A directory with its own provider block takes the factories per step.
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -89,7 +89,7 @@ func TestAccExample_promotion(t *testing.T) {
 	withConfig := func(file string) config.Variables {
 		return config.Variables{"config_file": config.StringVariable(file)}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_8_0)},
 		Steps: []resource.TestStep{
 			{

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,89 +22,16 @@ import (
 // for every kind of write, an apply that fails halfway, and waits that run out
 // of time. The randomised soak test is in soak_test.go (make test-soak).
 
-// lossRule loses the response of the first `remaining` successful requests
-// whose method and path match.
-type lossRule struct {
-	method    string
-	path      *regexp.Regexp
-	remaining int
-	lost      int
-}
-
-// lossyEmulator serves an emulator and, for requests matching a rule, lets the
-// emulator apply the request and then closes the connection without an
-// answer: a response lost on the way back, deterministically.
-type lossyEmulator struct {
-	*testEmulator
-	mu    sync.Mutex
-	rules []*lossRule
-}
-
-// newLossyEmulator starts an emulator behind the loss rules, each written
-// "METHOD path-regexp" and applied once.
-func newLossyEmulator(t *testing.T, opts emulator.Options, rules ...string) *lossyEmulator {
+// newLossyEmulator starts an emulator that loses the response of the first
+// successful request to each route (a "METHOD /pattern" key as in
+// RequestCounts): it applies the request, then drops the connection.
+func newLossyEmulator(t *testing.T, opts emulator.Options, routes ...string) *testEmulator {
 	t.Helper()
-	e, err := emulator.New(opts)
-	if err != nil {
-		t.Fatalf("starting emulator: %v", err)
+	e := newTestEmulator(t, opts)
+	for _, r := range routes {
+		e.LoseResponses(r, 1)
 	}
-	l := &lossyEmulator{testEmulator: &testEmulator{Emulator: e}}
-	for _, r := range rules {
-		method, re, _ := strings.Cut(r, " ")
-		l.rules = append(l.rules, &lossRule{method: method, path: regexp.MustCompile(re), remaining: 1})
-	}
-	srv := httptest.NewServer(http.HandlerFunc(l.serve))
-	t.Cleanup(srv.Close)
-	l.URL = srv.URL
-	return l
-}
-
-func (l *lossyEmulator) serve(w http.ResponseWriter, r *http.Request) {
-	rec := httptest.NewRecorder()
-	l.ServeHTTP(rec, r)
-	if rec.Code < 300 && l.take(r) {
-		hj, ok := w.(http.Hijacker)
-		if !ok {
-			panic("cannot hijack the connection")
-		}
-		conn, _, err := hj.Hijack()
-		if err == nil {
-			_ = conn.Close()
-		}
-		return
-	}
-	for k, v := range rec.Header() {
-		w.Header()[k] = v
-	}
-	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
-}
-
-// take reports whether this request's response is to be lost.
-func (l *lossyEmulator) take(r *http.Request) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, rule := range l.rules {
-		if rule.remaining > 0 && rule.method == r.Method && rule.path.MatchString(r.URL.Path) {
-			rule.remaining--
-			rule.lost++
-			return true
-		}
-	}
-	return false
-}
-
-// unused lists the rules that never lost a response.
-func (l *lossyEmulator) unused() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, rule := range l.rules {
-		if rule.lost == 0 {
-			out = append(out, rule.method+" "+rule.path.String())
-		}
-	}
-	return out
+	return e
 }
 
 // fleetState checks the emulator holds exactly one agent per name, each with
@@ -140,14 +66,14 @@ func fleetState(e *testEmulator, names []string, versions int) error {
 func TestAccLostResponses(t *testing.T) {
 	t.Parallel()
 	emu := newLossyEmulator(t, emulator.Options{},
-		`POST ^/core/agents$`,
-		`POST ^/core/agents/[^/]+/versions$`,
-		`POST ^/core/agents/[^/]+/versions/\d+/generate-instructions$`,
-		`POST ^/core/agents/[^/]+/versions/\d+/publish$`,
-		`POST ^/core/agents/[^/]+/deploy-as-sip$`,
-		`PUT ^/core/agents/[^/]+$`,
-		`DELETE ^/core/agents/[^/]+/deploy-as-sip$`,
-		`DELETE ^/core/agents/[^/]+$`,
+		"POST /core/agents",
+		"POST /core/agents/{agent_id}/versions",
+		"POST /core/agents/{agent_id}/versions/{version}/generate-instructions",
+		"POST /core/agents/{agent_id}/versions/{version}/publish",
+		"POST /core/agents/{agent_id}/deploy-as-sip",
+		"PUT /core/agents/{agent_id}",
+		"DELETE /core/agents/{agent_id}/deploy-as-sip",
+		"DELETE /core/agents/{agent_id}",
 	)
 	cfg := func(description, number string) string {
 		return emu.providerConfig() + fmt.Sprintf(`
@@ -178,7 +104,7 @@ resource "anyreach_sip_deployment" "test" {
 	}
 	holds := func(number string) func(*terraform.State) error {
 		return func(*terraform.State) error {
-			if err := fleetState(emu.testEmulator, []string{"Lossy"}, 1); err != nil {
+			if err := fleetState(emu, []string{"Lossy"}, 1); err != nil {
 				return err
 			}
 			snap := emu.Snapshot()
@@ -195,7 +121,7 @@ resource "anyreach_sip_deployment" "test" {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			if n := len(emu.Snapshot().Agents); n != 0 {
@@ -220,7 +146,7 @@ resource "anyreach_sip_deployment" "test" {
 			},
 		},
 	})
-	if unused := emu.unused(); len(unused) > 0 {
+	if unused := emu.PendingLosses(); len(unused) > 0 {
 		t.Errorf("these writes never lost a response, so the test did not exercise them: %v", unused)
 	}
 }
@@ -237,7 +163,7 @@ func TestUndeploySIP(t *testing.T) {
 		notFound bool // answer DELETE .../deploy-as-sip 404 without reaching the emulator
 		wantLeft string
 	}{
-		{name: "applied, response lost, retry meets 404: done", rules: []string{`DELETE /deploy-as-sip$`}},
+		{name: "applied, response lost, retry meets 404: done", rules: []string{"DELETE /core/agents/{agent_id}/deploy-as-sip"}},
 		{name: "service answers 405: endpoint left in place", opts: emulator.Options{DisableSIPUndeploy: true}, wantLeft: "405"},
 		{name: "service answers 404 and the endpoint is still there: left in place", notFound: true, wantLeft: "404"},
 	}
@@ -254,7 +180,7 @@ func TestUndeploySIP(t *testing.T) {
 						_, _ = w.Write([]byte(`{"detail":"Not Found"}`))
 						return
 					}
-					emu.serve(w, r)
+					emu.ServeHTTP(w, r)
 				}))
 				t.Cleanup(srv.Close)
 				base = srv.URL
@@ -279,7 +205,7 @@ func TestUndeploySIP(t *testing.T) {
 			case (tc.wantLeft != "") != stillThere:
 				t.Fatalf("endpoint still there: %v, reported left: %v", stillThere, left)
 			}
-			if unused := emu.unused(); len(unused) > 0 {
+			if unused := emu.PendingLosses(); len(unused) > 0 {
 				t.Errorf("no response was lost for %v", unused)
 			}
 		})
@@ -314,7 +240,7 @@ func TestAccPartialFailure(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{})
 	const publishRoute = "POST /core/agents/{agent_id}/versions/{version}/publish"
 	cfg := emu.providerConfig() + publishWith(`"+15550100001"`, "inbound")
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
@@ -425,7 +351,7 @@ resource "anyreach_publish" "test" {
 				Config:      emu.providerConfig() + tc.cfg,
 				ExpectError: tc.want,
 			})
-			resource.Test(t, resource.TestCase{
+			resource.UnitTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    steps,
 			})

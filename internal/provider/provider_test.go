@@ -21,8 +21,10 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 // testToken is the emulator's default credential, which has every scope.
 const testToken = emulator.DefaultToken
 
-// TestMain makes the acceptance suite runnable with a bare `go test`: it always
-// runs (never skips) and neutralises environment quirks that break the CLI.
+// TestMain neutralises environment quirks that break the CLI, so a bare
+// `go test` runs the whole suite. The tests need no TF_ACC: they are
+// self-contained (the emulator runs in the test process), so they use
+// resource.UnitTest, as terraform-plugin-testing intends for such tests.
 func TestMain(m *testing.M) {
 	code := runTests(m)
 	if cliBuildDir != "" {
@@ -32,7 +34,6 @@ func TestMain(m *testing.M) {
 }
 
 func runTests(m *testing.M) int {
-	setDefaultEnv("TF_ACC", "1")
 	setDefaultEnv("CHECKPOINT_DISABLE", "1")
 	// Without this the test reattach also registers the legacy "-" namespace, which OpenTofu rejects.
 	setDefaultEnv("TF_ACC_PROVIDER_NAMESPACE", "hashicorp")

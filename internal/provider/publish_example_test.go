@@ -57,7 +57,7 @@ func TestAccExample_abTest(t *testing.T) {
 			},
 		}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		Steps: []resource.TestStep{
 			stage("test", map[string]int{n1: 1, n2: 2}),
 			stage("swapped", map[string]int{n1: 2, n2: 1},

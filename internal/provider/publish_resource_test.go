@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
@@ -106,7 +107,9 @@ func TestAccPublishResource_promotion(t *testing.T) {
 	a, b, c := "+15550100001", "+15550100002", "+15550100003"
 	var agentID string
 
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
+		// Import blocks and generated configuration need Terraform 1.5.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			// Version 1 answers two numbers inbound; their outbound slots stay empty.
@@ -222,72 +225,6 @@ func TestAccPublishResource_promotion(t *testing.T) {
 	})
 }
 
-func TestAccSIPDeploymentResource(t *testing.T) {
-	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{})
-	base := testAccPublishConfig(emu, "v1", nil, "inbound")
-	const addr = "anyreach_sip_deployment.test"
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: base + `
-resource "anyreach_sip_deployment" "test" {
-  agent_id   = anyreach_agent.test.id
-  depends_on = [anyreach_publish.test]
-}
-`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("sip_uri"), knownvalue.StringRegexp(regexp.MustCompile(`^sip:[0-9a-f-]+@`))),
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("status"), knownvalue.StringExact("active")),
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-			},
-			{
-				ResourceName:      addr,
-				ImportState:       true,
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:    addr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-			},
-		},
-	})
-}
-
-func TestAccSIPDeploymentResource_undeployUnsupported(t *testing.T) {
-	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{DisableSIPUndeploy: true})
-	cfg := testAccPublishConfig(emu, "v1", nil, "inbound") + `
-resource "anyreach_sip_deployment" "test" {
-  agent_id   = anyreach_agent.test.id
-  depends_on = [anyreach_publish.test]
-}
-`
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: cfg},
-			// Removing only the SIP resource must succeed (with a warning) although the service cannot undeploy.
-			{
-				Config: testAccPublishConfig(emu, "v1", nil, "inbound"),
-				Check: func(*terraform.State) error {
-					for _, a := range emu.Snapshot().Agents {
-						if a.SIPEndpoint == nil {
-							return fmt.Errorf("the endpoint should still exist in Anyreach")
-						}
-					}
-					return nil
-				},
-			},
-		},
-	})
-}
-
 // TestAccPublishResource_workflows covers rows 1, 3 and 7 of the workflow
 // matrix and items 10 and 11 of issue 12 for anyreach_publish: a number-only
 // change keeps id and version_id known in the plan; the numbers written in
@@ -300,7 +237,9 @@ func TestAccPublishResource_workflows(t *testing.T) {
 	const addr = "anyreach_publish.test"
 	a, b, c := "+15550100001", "+15550100002", "+15550100003"
 	var agentID, versionID string
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
+		// Import blocks and generated configuration need Terraform 1.5.
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_5_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{

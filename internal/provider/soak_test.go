@@ -215,7 +215,7 @@ func TestAccSoak_fleetUnderFaults(t *testing.T) {
 	}
 
 	start := time.Now()
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			collect()

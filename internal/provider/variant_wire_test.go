@@ -92,7 +92,7 @@ func TestAccVariantWire_lifecycle(t *testing.T) {
 		publish = "anyreach_publish.test"
 		sip     = "anyreach_sip_deployment.test"
 	)
-	resource.Test(t, resource.TestCase{
+	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(*terraform.State) error {
 			for _, a := range emu.Snapshot().Agents {
