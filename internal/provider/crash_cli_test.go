@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -83,7 +82,7 @@ func TestCLIKilledApplyLeavesARecognisableOrphan(t *testing.T) {
 	// The next apply converges: it creates what it does not know of.
 	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	w.mustRun(t, "plan", "-input=false", "-no-color", "-detailed-exitcode")
-	inState := stateAgentID(t, w)
+	inState := w.stateAttr(t, "anyreach_agent.test", "id")
 	agents := emu.Snapshot().Agents
 	if len(agents) != 2 {
 		t.Fatalf("%d agents after the second apply, want the orphan and the managed one", len(agents))
@@ -128,34 +127,4 @@ func waitForAgents(t *testing.T, emu *emulator.Emulator, n int) []emulator.Agent
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-}
-
-// stateAgentID reads anyreach_agent.test's ID from terraform show -json.
-func stateAgentID(t *testing.T, w *cliWorkspace) string {
-	t.Helper()
-	out, err := w.command(t, "show", "-json").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	if err := json.Unmarshal(out, &state); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == "anyreach_agent.test" {
-			id, _ := r.Values["id"].(string)
-			return id
-		}
-	}
-	t.Fatal("anyreach_agent.test is not in state")
-	return ""
 }
