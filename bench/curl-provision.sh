@@ -9,6 +9,7 @@
 #   └─ missing: POST /core/agents
 #   POST /core/agents/{id}/versions                       (create a draft)
 #   POST /core/agents/{id}/versions/{draft}/publish       (always publish)
+#   POST /core/agents/{id}/deploy-as-sip                  (idempotent)
 #
 # The bench uses it as the alternative the provider is compared with. Needs
 # curl, and jq or python3 for the JSON. Environment: ANYREACH_TOKEN (required),
@@ -114,7 +115,8 @@ provision() {
   fi
   version=$(send_json POST "/core/agents/${id}/versions" "$config" | version_number)
   api POST "/core/agents/${id}/versions/${version}/publish" >/dev/null
-  echo "${name}: agent ${id}, version ${version} published"
+  api POST "/core/agents/${id}/deploy-as-sip" >/dev/null
+  echo "${name}: agent ${id}, version ${version} published, deployed as SIP"
 }
 
 main() {

@@ -6,9 +6,10 @@
 //   - requests per operation of every resource type, from the emulator's
 //     request counters, next to the floor the API allows;
 //   - fleet apply, no-change plan and destroy wall times for N agents (each
-//     with a version and a publish), next to a lower bound made of Terraform's own
-//     time for the same graph of terraform_data resources plus the network
-//     time of the requests the provider made;
+//     with a version, a publish and a SIP deployment), next to a bound made of
+//     the same module's time through a do-nothing plugin provider plus the
+//     network time of the fewest requests the API allows, and next to
+//     Terraform's own time for the same graph of terraform_data resources;
 //   - the idempotent curl script a user would write instead
 //     (bench/curl-provision.sh), run over the same fleet;
 //   - the provider's peak memory and its AgentConfig schema fetches per run.
@@ -112,7 +113,7 @@ func parseSettings(args []string) (settings, error) {
 		return settings{}, err
 	}
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	sizes := fs.String("sizes", "50,200", "comma-separated fleet sizes (agents; each has a version and a publish)")
+	sizes := fs.String("sizes", "50,200", "comma-separated fleet sizes (agents; each has a version, a publish and a SIP deployment)")
 	latency := fs.Duration("latency", 25*time.Millisecond, "latency the emulator adds to every /core request")
 	parallelism := fs.Int("parallelism", 10, "terraform -parallelism (10 is Terraform's default)")
 	out := fs.String("out", filepath.Join(root, "bench", "results.md"), "where to write the report")

@@ -83,8 +83,10 @@ resource "anyreach_sip_deployment" "this" {
 }
 `
 
-// fleetModule is N agents, each with a draft version from its own config
-// file and a publish without phone numbers (so no directory is needed).
+// fleetModule is N agents, each with a version from its own config file, a
+// publish without phone numbers (so no directory is needed) and a SIP
+// deployment: the four resource types, three of which refresh from the
+// agent's GET.
 const fleetModule = providerBlock + `
 variable "n" {
   type = number
@@ -111,11 +113,17 @@ resource "anyreach_publish" "fleet" {
   agent_id = anyreach_agent.fleet[count.index].id
   version  = anyreach_agent_version.fleet[count.index].version
 }
+
+resource "anyreach_sip_deployment" "fleet" {
+  count      = var.n
+  agent_id   = anyreach_agent.fleet[count.index].id
+  depends_on = [anyreach_publish.fleet]
+}
 `
 
 // baselineModule is the same graph with no provider work: terraform_data
-// resources wired agent -> version -> publish, the version carrying the same
-// config text so state sizes match.
+// resources wired agent -> version -> publish -> SIP deployment, the version
+// carrying the same config text so state sizes match.
 const baselineModule = `
 variable "n" {
   type = number
@@ -142,6 +150,11 @@ resource "terraform_data" "publish" {
   count            = var.n
   input            = terraform_data.version[count.index].output.agent_id
   triggers_replace = terraform_data.version[count.index].output
+}
+
+resource "terraform_data" "sip" {
+  count = var.n
+  input = terraform_data.publish[count.index].output
 }
 `
 

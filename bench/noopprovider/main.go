@@ -1,6 +1,6 @@
 // Command noopprovider is a plugin provider that does no work, for the fleet
-// benchmark: it serves anyreach_agent, anyreach_agent_version and
-// anyreach_publish with just the attributes the fleet module uses, on the
+// benchmark: it serves anyreach_agent, anyreach_agent_version, anyreach_publish
+// and anyreach_sip_deployment with just the attributes the fleet module uses, on the
 // same framework as the real provider, and makes no request. Running the
 // fleet through it measures what any framework provider costs Terraform for
 // that graph (process starts, gRPC, state encoding) before doing anything.
@@ -52,6 +52,9 @@ func (noop) Resources(context.Context) []func() resource.Resource {
 		},
 		func() resource.Resource {
 			return thing{name: "publish", args: []string{"agent_id"}, numberArgs: []string{"version"}}
+		},
+		func() resource.Resource {
+			return thing{name: "sip_deployment", args: []string{"agent_id"}}
 		},
 	}
 }

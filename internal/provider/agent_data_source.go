@@ -124,7 +124,7 @@ func (d *AgentDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 		}
 		id = found.ID
 	}
-	agent, err := d.data.client.GetAgent(ctx, id)
+	agent, err := d.data.agents.get(ctx, id)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot read Anyreach agent", apiErrorDetail(fmt.Sprintf("Reading agent %s", id), err))
 		return

@@ -168,7 +168,7 @@ func (r *AgentResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	}
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
 	defer cancel()
-	agent, err := r.data.client.GetAgent(ctx, state.ID.ValueString())
+	agent, err := r.data.agents.get(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "removing anyreach_agent from state: the API no longer has the agent", map[string]any{"agent_id": state.ID.ValueString()})
 		resp.State.RemoveResource(ctx)
@@ -198,6 +198,7 @@ func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	agent, err := r.data.client.UpdateAgent(ctx, plan.ID.ValueString(), fields)
+	r.data.agents.forget(plan.ID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update Anyreach agent", apiErrorDetail(fmt.Sprintf("Updating agent %s", plan.ID.ValueString()), err))
 		return
@@ -216,6 +217,7 @@ func (r *AgentResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics, false)
 	defer cancel()
 	err := r.data.client.DeleteAgent(ctx, state.ID.ValueString())
+	r.data.agents.forget(state.ID.ValueString())
 	if err != nil && !client.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot delete Anyreach agent", apiErrorDetail(fmt.Sprintf("Deleting agent %s", state.ID.ValueString()), err))
 	}

@@ -379,6 +379,7 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	agentID := plan.AgentID.ValueString()
 	v, err := r.data.client.CreateVersion(ctx, agentID, in)
+	r.data.agents.forget(agentID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Anyreach agent version",
 			apiErrorDetail(fmt.Sprintf("Creating a version of agent %s", agentID), err)+versionErrorHint(err))
@@ -495,6 +496,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	var err error
 	if in.Config != nil || in.InstructionBuilderInputs != nil {
 		v, err = r.data.client.UpdateVersion(ctx, agentID, number, in)
+		r.data.agents.forget(agentID)
 	} else {
 		v, err = r.data.client.GetVersion(ctx, agentID, number)
 	}
@@ -609,7 +611,9 @@ func (r *AgentVersionResource) generate(ctx context.Context, agentID string, num
 	var diags diag.Diagnostics
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := r.data.client.GenerateInstructions(ctx, agentID, number); err != nil {
+	err := r.data.client.GenerateInstructions(ctx, agentID, number)
+	r.data.agents.forget(agentID)
+	if err != nil {
 		diags.AddError("Cannot generate instructions",
 			apiErrorDetail(fmt.Sprintf("Starting instruction generation for version %d of agent %s", number, agentID), err))
 		return nil, diags

@@ -62,6 +62,8 @@ type providerData struct {
 	schemaKey string
 	// slots coordinates the anyreach_publish writes of this graph walk.
 	slots *slotCoordinator
+	// agents shares the agent reads of this graph walk (agent_reads.go).
+	agents *agentReads
 }
 
 // New returns the provider factory used by main and the acceptance tests.
@@ -193,7 +195,7 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": client.RedactURL(settings.baseURL), "organization_id": settings.org})
 
 	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org,
-		slots: newSlotCoordinator(slotSettle)}
+		slots: newSlotCoordinator(slotSettle), agents: newAgentReads(c.GetAgent)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -179,7 +179,7 @@ func (r *PublishResource) warnTakenFromOthers(ctx context.Context, agentID strin
 		return diags
 	}
 	own := map[string]bool{}
-	if agent, err := r.data.client.GetAgent(ctx, agentID); err == nil {
+	if agent, err := r.data.agents.get(ctx, agentID); err == nil {
 		for _, v := range agent.Versions {
 			own[v.VersionID] = true
 		}
@@ -254,7 +254,7 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 		return
 	}
 	agentID := state.AgentID.ValueString()
-	agent, err := r.data.client.GetAgent(ctx, agentID)
+	agent, err := r.data.agents.get(ctx, agentID)
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "agent no longer exists; removing its publication from state", map[string]any{"agent_id": agentID})
 		resp.State.RemoveResource(ctx)
@@ -399,6 +399,8 @@ func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionI
 	if len(pending) == 0 {
 		return map[string][]string{}, false, diags
 	}
+	// Its own read, never the walk's shared one (agent_reads.go): the slots
+	// are decided from what they hold now, inside the agent's critical section.
 	agent, err := r.data.client.GetAgent(ctx, agentID)
 	if client.IsNotFound(err) {
 		return nil, true, diags
@@ -416,6 +418,7 @@ func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, num
 	var diags diag.Diagnostics
 	for _, dir := range sortedKeys(unassign) {
 		_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
+		r.data.agents.forgetAll()
 		if err != nil && !client.IsNotFound(err) {
 			diags.AddError("Cannot clear phone-number slots",
 				apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
@@ -433,7 +436,7 @@ func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportSt
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	agent, err := r.data.client.GetAgent(ctx, agentID)
+	agent, err := r.data.agents.get(ctx, agentID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import Anyreach publication", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
 		return
@@ -460,6 +463,7 @@ func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportSt
 func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
 	agentID, number := m.AgentID.ValueString(), int(m.Version.ValueInt64())
 	records, err := r.data.client.PublishVersion(ctx, agentID, number, in)
+	r.data.agents.forgetAll() // a publish can take numbers from other agents
 	refusal := r.classifyPublishError(ctx, agentID, number, err)
 	if refusal == refusalGenerating {
 		wctx, cancel := context.WithTimeout(ctx, timeout)
@@ -471,6 +475,7 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 			return
 		}
 		records, err = r.data.client.PublishVersion(ctx, agentID, number, in)
+		r.data.agents.forgetAll()
 		refusal = r.classifyPublishError(ctx, agentID, number, err)
 	}
 	if err != nil {
@@ -483,7 +488,7 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 		return
 	}
 	// Without an assignment the response names no version ID; one GET does.
-	agent, err := r.data.client.GetAgent(ctx, agentID)
+	agent, err := r.data.agents.get(ctx, agentID)
 	if err != nil {
 		diags.AddError("Cannot read Anyreach publication", apiErrorDetail(fmt.Sprintf("Reading agent %s after publishing", agentID), err))
 		return

@@ -102,6 +102,7 @@ func (r *SIPDeploymentResource) Create(ctx context.Context, req resource.CreateR
 	defer cancel()
 	agentID := plan.AgentID.ValueString()
 	ep, err := r.data.client.DeployAsSIP(ctx, agentID)
+	r.data.agents.forget(agentID)
 	if err != nil {
 		detail := apiErrorDetail(fmt.Sprintf("Deploying agent %s as a SIP endpoint", agentID), err)
 		if client.IsSIPNeedsPublishedVersion(err) {
@@ -125,7 +126,7 @@ func (r *SIPDeploymentResource) Read(ctx context.Context, req resource.ReadReque
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
 	defer cancel()
 	agentID := state.AgentID.ValueString()
-	agent, err := r.data.client.GetAgent(ctx, agentID)
+	agent, err := r.data.agents.get(ctx, agentID)
 	if client.IsNotFound(err) {
 		tflog.Info(ctx, "removing anyreach_sip_deployment from state: the API no longer has the agent", map[string]any{"agent_id": agentID})
 		resp.State.RemoveResource(ctx)
@@ -162,6 +163,7 @@ func (r *SIPDeploymentResource) Delete(ctx context.Context, req resource.DeleteR
 	defer cancel()
 	agentID := state.AgentID.ValueString()
 	left, err := undeploySIP(ctx, r.data.client, agentID)
+	r.data.agents.forget(agentID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot remove Anyreach SIP endpoint", apiErrorDetail(fmt.Sprintf("Removing the SIP endpoint of agent %s", agentID), err))
