@@ -165,6 +165,17 @@ func (r *results) writeProviderRows(b *strings.Builder) {
 	}
 	b.WriteString("| **Provider process** | | | |\n")
 	for _, f := range r.fleets {
+		// The peak over every phase of the fleet, ours and the do-nothing
+		// provider's on the same graph: what the provider itself retains.
+		var ours, noop int64
+		for i := range phaseCount {
+			ours = max(ours, f.phases[i].provider.mem.peakKB)
+			noop = max(noop, f.phases[i].noop.mem.peakKB)
+		}
+		fmt.Fprintf(b, "| N=%d: peak RSS (VmHWM) of the provider, any phase ÷ the do-nothing provider's | %s | %s | %s |\n",
+			f.n, mib(ours), mib(noop), memRatio(ours, noop))
+	}
+	for _, f := range r.fleets {
 		p := f.phases[phasePlan].provider.mem
 		fmt.Fprintf(b, "| N=%d plan (no change): peak RSS (VmHWM) of the provider | %s (the largest; provider processes seen: %d, their CPU %s) | — | — |\n",
 			f.n, mib(p.peakKB), p.processes, secs(p.cpu))
@@ -357,6 +368,19 @@ func ratio(a, b time.Duration) float64 {
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
 
 func mib(kb int64) string { return fmt.Sprintf("%.1f MiB", float64(kb)/1024) }
+
+// memRatio is ours ÷ the do-nothing provider's peak RSS, flagged above the
+// 1.25x the provider aims for.
+func memRatio(ours, noop int64) string {
+	if noop <= 0 {
+		return "—"
+	}
+	r := float64(ours) / float64(noop)
+	if r > 1.25 {
+		return fmt.Sprintf("%.2f× ⚠", r)
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
