@@ -378,7 +378,7 @@ resource "anyreach_sip_deployment" "test" {
 			provider: func(*testEmulator) string { return providerBlock("http://api.example.test", "ak_x.y") },
 			config:   badAgent,
 			want: diagAt("Invalid Anyreach base URL", "provider", "base_url",
-				words(`base_url "http://api.example.test" uses plain http to a non-loopback host; use https`)),
+				words(`the base URL "http://api.example.test" uses plain http to a non-loopback host; use https`)),
 			atPlan: true,
 		},
 		{

@@ -1,44 +1,27 @@
 package provider
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"math/big"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
-// This file holds the JSON helpers the provider's config handling shares:
-// exact decoding, canonical encoding and comparison by value. The rule that
-// decides what a config difference means is in config_model.go.
+// This file holds the JSON helpers the provider's config handling shares.
+// Exact decoding, canonical encoding and comparison by value live in
+// internal/configjson (anyreach-export uses them too); the short names below
+// keep the provider's code readable. The rule that decides what a config
+// difference means is in config_model.go.
 
 // decodeJSON parses JSON keeping numbers exact (json.Number).
-func decodeJSON(s string) (any, error) {
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("unexpected data after the JSON value")
-	}
-	return v, nil
-}
+func decodeJSON(s string) (any, error) { return configjson.Decode(s) }
 
-// encodeJSON renders a value compactly with sorted keys (encoding/json sorts
-// map keys), without HTML escaping so prompts stay readable in plans.
-func encodeJSON(v any) (string, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return "", err
-	}
-	return strings.TrimSuffix(buf.String(), "\n"), nil
-}
+// encodeJSON renders a value compactly with sorted keys, without HTML escaping.
+func encodeJSON(v any) (string, error) { return configjson.Encode(v) }
+
+// jsonEqual compares two decoded JSON values; numbers compare by value.
+func jsonEqual(a, b any) bool { return configjson.Equal(a, b) }
 
 // projectJSON cuts the server's value down to the shape of the user's value,
 // following the rule in the file comment.
@@ -73,48 +56,6 @@ func projectJSON(server, shape any) any {
 	default:
 		return server
 	}
-}
-
-// jsonEqual compares two decoded JSON values; numbers compare by value.
-func jsonEqual(a, b any) bool {
-	switch av := a.(type) {
-	case map[string]any:
-		bv, ok := b.(map[string]any)
-		if !ok || len(av) != len(bv) {
-			return false
-		}
-		for k, x := range av {
-			y, ok := bv[k]
-			if !ok || !jsonEqual(x, y) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		bv, ok := b.([]any)
-		if !ok || len(av) != len(bv) {
-			return false
-		}
-		for i := range av {
-			if !jsonEqual(av[i], bv[i]) {
-				return false
-			}
-		}
-		return true
-	case json.Number:
-		bv, ok := b.(json.Number)
-		return ok && (av == bv || numbersEqual(av, bv))
-	default:
-		return a == b
-	}
-}
-
-// numbersEqual compares two JSON numbers by value, so 1, 1.0 and 1e0 are equal.
-// decodeJSON keeps every number as a json.Number.
-func numbersEqual(a, b json.Number) bool {
-	x, _, errA := big.ParseFloat(string(a), 10, 256, big.ToNearestEven)
-	y, _, errB := big.ParseFloat(string(b), 10, 256, big.ToNearestEven)
-	return errA == nil && errB == nil && x.Cmp(y) == 0
 }
 
 // normalizeJSON renders any JSON text in the provider's canonical form.

@@ -1,6 +1,10 @@
 package provider
 
-import "maps"
+import (
+	"maps"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
+)
 
 // This file holds the rule that decides what a difference between an
 // anyreach_agent_version's config and the API's stored config means. It is
@@ -40,219 +44,9 @@ import "maps"
 //     it), nothing is implied: a config that leaves out keys the stored config
 //     has is compared on the keys it writes only, and the plan says so.
 
-// configShape is what the rule needs from the AgentConfig JSON Schema:
-// defaults and declared keys, found by walking the schema document.
-type configShape struct {
-	root map[string]any // the schema document, numbers kept exact (decodeJSON)
-}
-
-// maxSchemaHops bounds $ref and union resolution, so a schema that refers to
-// itself in a cycle cannot hang the walk.
-const maxSchemaHops = 16
-
-// resolve follows $ref chains inside the document.
-func (c configShape) resolve(node map[string]any) map[string]any {
-	for i := 0; node != nil && i < maxSchemaHops; i++ {
-		ref, ok := node["$ref"].(string)
-		if !ok {
-			return node
-		}
-		node = resolveLocalRef(c.root, ref)
-	}
-	return node
-}
-
-// objectNode returns the schema that governs the object value v at node:
-// the node itself, or the oneOf/anyOf variant v's discriminator (or its const
-// properties) selects. nil when no single variant can be told.
-func (c configShape) objectNode(node map[string]any, v map[string]any) map[string]any {
-	for i := 0; node != nil && i < maxSchemaHops; i++ {
-		node = c.resolve(node)
-		if node == nil {
-			return nil
-		}
-		variants := schemaList(node, "oneOf")
-		if len(variants) == 0 {
-			variants = schemaList(node, "anyOf")
-		}
-		if len(variants) == 0 {
-			return node
-		}
-		next := c.pickVariant(node, variants, v)
-		if next == nil {
-			return nil
-		}
-		node = next
-	}
-	return nil
-}
-
-// pickVariant selects the union member for v: by the discriminator mapping
-// when there is one, else the only member whose const properties all match.
-func (c configShape) pickVariant(node map[string]any, variants []map[string]any, v map[string]any) map[string]any {
-	if d, ok := node["discriminator"].(map[string]any); ok {
-		prop, _ := d["propertyName"].(string)
-		val, _ := v[prop].(string)
-		if mapping, ok := d["mapping"].(map[string]any); ok {
-			if ref, ok := mapping[val].(string); ok {
-				return resolveLocalRef(c.root, ref)
-			}
-		}
-	}
-	var found map[string]any
-	for _, variant := range variants {
-		r := c.resolve(variant)
-		props, _ := r["properties"].(map[string]any)
-		matches, constrained := true, false
-		for name, p := range props {
-			pm, _ := p.(map[string]any)
-			want, has := c.resolve(pm)["const"]
-			if !has {
-				continue
-			}
-			constrained = true
-			if got, ok := v[name]; !ok || !jsonEqual(got, want) {
-				matches = false
-			}
-		}
-		if constrained && matches {
-			if found != nil {
-				return nil
-			}
-			found = r
-		}
-	}
-	return found
-}
-
-// property returns the schema of key k of an object governed by node, and
-// whether k is the user's to write: declared, or allowed as an extra key.
-func (c *configShape) property(node map[string]any, k string) (map[string]any, bool) {
-	if c == nil || node == nil {
-		return nil, true
-	}
-	props, hasProps := node["properties"].(map[string]any)
-	if p, ok := props[k].(map[string]any); ok {
-		return p, true
-	}
-	switch extra := node["additionalProperties"].(type) {
-	case bool:
-		return nil, extra
-	case map[string]any:
-		return extra, true
-	}
-	// No additionalProperties: a free-form object (no properties either)
-	// holds data; a model's extra keys are dropped by the service.
-	return nil, !hasProps
-}
-
-// items returns the schema of an array's elements at node.
-func (c configShape) items(node map[string]any) map[string]any {
-	node = c.resolve(node)
-	if node == nil {
-		return nil
-	}
-	it, _ := node["items"].(map[string]any)
-	return it
-}
-
-// defaultOf returns the default the schema declares at node.
-func (c *configShape) defaultOf(node map[string]any) (any, bool) {
-	if c == nil || node == nil {
-		return nil, false
-	}
-	if d, ok := node["default"]; ok {
-		return d, true
-	}
-	d, ok := c.resolve(node)["default"]
-	return d, ok
-}
-
-// comparable is v as the rule compares it: the schema's defaults filled in
-// wherever v has an object, the service's own keys and null fields left out.
-// A nil shape leaves out null fields only.
-func (c *configShape) comparable(v any, node map[string]any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		var obj map[string]any
-		if c != nil {
-			obj = c.objectNode(node, x)
-		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			if e == nil {
-				continue // null is an unset optional field, the same as leaving it out
-			}
-			p, mine := c.property(obj, k)
-			if !mine {
-				continue
-			}
-			out[k] = c.comparable(e, p)
-		}
-		if obj != nil {
-			props, _ := obj["properties"].(map[string]any)
-			for k, p := range props {
-				if _, set := out[k]; set {
-					continue
-				}
-				pm, _ := p.(map[string]any)
-				if d, ok := c.defaultOf(pm); ok {
-					out[k] = c.comparable(d, pm)
-				}
-			}
-		}
-		return out
-	case []any:
-		var it map[string]any
-		if c != nil {
-			it = c.items(node)
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = c.comparable(e, it)
-		}
-		return out
-	}
-	return v
-}
-
-// minimal is v without the service's own keys, null fields and values equal
-// to their schema default: what an import writes to state.
-func (c *configShape) minimal(v any, node map[string]any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		var obj map[string]any
-		if c != nil {
-			obj = c.objectNode(node, x)
-		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			if e == nil {
-				continue
-			}
-			p, mine := c.property(obj, k)
-			if !mine {
-				continue
-			}
-			if d, ok := c.defaultOf(p); ok && jsonEqual(c.comparable(e, p), c.comparable(d, p)) {
-				continue
-			}
-			out[k] = c.minimal(e, p)
-		}
-		return out
-	case []any:
-		var it map[string]any
-		if c != nil {
-			it = c.items(node)
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = c.minimal(e, it)
-		}
-		return out
-	}
-	return v
-}
+// configShape is what the rule needs from the AgentConfig JSON Schema
+// (defaults and declared keys); anyreach-export shares it.
+type configShape = configjson.Shape
 
 // configRule applies the rule for one version: the schema's shape (nil when
 // the schema is not available) and whether generation owns "instructions".
@@ -263,20 +57,13 @@ type configRule struct {
 
 // view is a config as the rule compares it.
 func (r configRule) view(v any) any {
-	out := r.shape.comparable(v, r.rootNode())
+	out := r.shape.Comparable(v)
 	if m, ok := out.(map[string]any); ok && r.generated {
 		m = maps.Clone(m)
 		delete(m, "instructions")
 		return m
 	}
 	return out
-}
-
-func (r configRule) rootNode() map[string]any {
-	if r.shape == nil {
-		return nil
-	}
-	return r.shape.root
 }
 
 // equivalent reports whether two configs mean the same to the service.
@@ -297,12 +84,12 @@ func (r configRule) writtenKeysMatch(config, stored any) bool {
 // baseline to keep.
 func (r configRule) refreshed(prior string, baseline, server any) (string, any, error) {
 	if prior == "" {
-		s, err := encodeJSON(r.shape.minimal(server, r.rootNode()))
+		s, err := encodeJSON(r.shape.Minimal(server))
 		return s, server, err
 	}
 	pv, err := decodeJSON(prior)
 	if err != nil {
-		s, err := encodeJSON(r.shape.minimal(server, r.rootNode()))
+		s, err := encodeJSON(r.shape.Minimal(server))
 		return s, server, err
 	}
 	if baseline == nil {
@@ -311,7 +98,7 @@ func (r configRule) refreshed(prior string, baseline, server any) (string, any, 
 		if r.equivalent(pv, server) {
 			return prior, server, nil
 		}
-		s, err := encodeJSON(r.shape.minimal(server, r.rootNode()))
+		s, err := encodeJSON(r.shape.Minimal(server))
 		return s, server, err
 	}
 	if jsonEqual(server, baseline) {
@@ -396,16 +183,4 @@ func unionKeys(a, b map[string]any) []string {
 		}
 	}
 	return keys
-}
-
-// schemaList returns the object members of a schema keyword's array.
-func schemaList(node map[string]any, key string) []map[string]any {
-	raw, _ := node[key].([]any)
-	out := make([]map[string]any, 0, len(raw))
-	for _, e := range raw {
-		if m, ok := e.(map[string]any); ok {
-			out = append(out, m)
-		}
-	}
-	return out
 }

@@ -16,6 +16,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 // agentConfigSchemaURL is the name the fetched schema is compiled under.
@@ -97,7 +99,7 @@ func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
 	root, _ := tree.(map[string]any)
 	sum := sha256.Sum256(raw)
 	return &agentConfigSchema{
-		shape:      &configShape{root: root},
+		shape:      configjson.NewShape(root),
 		raw:        raw,
 		sha256:     hex.EncodeToString(sum[:]),
 		properties: schemaProperties(raw),
@@ -143,7 +145,7 @@ func schemaProperties(raw json.RawMessage) []string {
 			return
 		}
 		if ref, ok := node["$ref"].(string); ok {
-			visit(resolveLocalRef(root, ref), depth+1)
+			visit(configjson.ResolveLocalRef(root, ref), depth+1)
 		}
 		if props, ok := node["properties"].(map[string]any); ok {
 			for k := range props {
@@ -166,35 +168,6 @@ func schemaProperties(raw json.RawMessage) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// resolveLocalRef follows a "#/$defs/Name"-style reference inside the document.
-func resolveLocalRef(root map[string]any, ref string) map[string]any {
-	if len(ref) < 2 || ref[:2] != "#/" {
-		return nil
-	}
-	var node any = root
-	for _, part := range splitPointer(ref[2:]) {
-		m, ok := node.(map[string]any)
-		if !ok {
-			return nil
-		}
-		node = m[part]
-	}
-	m, _ := node.(map[string]any)
-	return m
-}
-
-// splitPointer splits a JSON Pointer (RFC 6901) body into unescaped tokens.
-func splitPointer(p string) []string {
-	if p == "" {
-		return nil
-	}
-	parts := strings.Split(p, "/")
-	for i, s := range parts {
-		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
-	}
-	return parts
 }
 
 // validate checks a decoded config against the schema and returns one

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -25,9 +23,9 @@ import (
 
 // Environment variables read when the matching provider argument is not set.
 const (
-	envToken   = "ANYREACH_TOKEN"
-	envOrg     = "ANYREACH_ORG"
-	envBaseURL = "ANYREACH_BASE_URL"
+	envToken   = client.EnvToken
+	envOrg     = client.EnvOrg
+	envBaseURL = client.EnvBaseURL
 
 	defaultBaseURL = client.DefaultBaseURL
 )
@@ -136,7 +134,7 @@ func (p *AnyreachProvider) ValidateConfig(ctx context.Context, req provider.Vali
 		}
 	}
 	if known(cfg.BaseURL) {
-		if err := checkBaseURL(cfg.BaseURL.ValueString()); err != nil {
+		if err := client.CheckBaseURL(cfg.BaseURL.ValueString()); err != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Anyreach base URL", err.Error())
 		}
 	}
@@ -235,7 +233,7 @@ func resolveSettings(cfg AnyreachProviderModel, getenv func(string) string) (pro
 				envOrg+" environment variable, or use an organization API key (ak_...).")
 	}
 
-	if err := checkBaseURL(s.baseURL); err != nil {
+	if err := client.CheckBaseURL(s.baseURL); err != nil {
 		diags.AddAttributeError(path.Root("base_url"), "Invalid Anyreach base URL", err.Error())
 	}
 
@@ -265,24 +263,6 @@ func resolveSettings(cfg AnyreachProviderModel, getenv func(string) string) (pro
 	return s, diags
 }
 
-// checkBaseURL refuses anything but an absolute https URL, or http to a loopback
-// address, so the bearer credential is never sent in clear text over a network.
-// It shows the URL redacted: a password written into it is never printed.
-func checkBaseURL(raw string) error {
-	shown := client.RedactURL(raw)
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return fmt.Errorf("base_url must be an absolute URL such as %q, got %q", defaultBaseURL, shown)
-	}
-	if u.User != nil {
-		return fmt.Errorf("base_url %q contains credentials; remove them and authenticate with token (or %s) instead", shown, envToken)
-	}
-	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("base_url %q uses plain http to a non-loopback host; use https (plain http is only accepted for localhost and 127.0.0.0/8 or ::1)", shown)
-	}
-	return nil
-}
-
 // clientConfigAttributes maps the client.Config fields New can refuse to
 // the provider arguments that set them.
 var clientConfigAttributes = map[string]string{
@@ -302,14 +282,6 @@ func addClientConfigError(diags *diag.Diagnostics, err error) {
 		}
 	}
 	diags.AddError("Cannot configure the Anyreach client", err.Error())
-}
-
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func stringOr(v types.String, fallback string) string {

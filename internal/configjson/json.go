@@ -1,0 +1,78 @@
+package configjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"strings"
+)
+
+// Decode parses JSON keeping numbers exact (json.Number), and refuses
+// anything after the value.
+func Decode(s string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("unexpected data after the JSON value")
+	}
+	return v, nil
+}
+
+// Encode renders a value compactly with sorted keys (encoding/json sorts
+// map keys), without HTML escaping so prompts stay readable in plans.
+func Encode(v any) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// Equal compares two decoded JSON values; numbers compare by value.
+func Equal(a, b any) bool {
+	switch av := a.(type) {
+	case map[string]any:
+		bv, ok := b.(map[string]any)
+		if !ok || len(av) != len(bv) {
+			return false
+		}
+		for k, x := range av {
+			y, ok := bv[k]
+			if !ok || !Equal(x, y) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		bv, ok := b.([]any)
+		if !ok || len(av) != len(bv) {
+			return false
+		}
+		for i := range av {
+			if !Equal(av[i], bv[i]) {
+				return false
+			}
+		}
+		return true
+	case json.Number:
+		bv, ok := b.(json.Number)
+		return ok && (av == bv || numbersEqual(av, bv))
+	default:
+		return a == b
+	}
+}
+
+// numbersEqual compares two JSON numbers by value, so 1, 1.0 and 1e0 are equal.
+// Decode keeps every number as a json.Number.
+func numbersEqual(a, b json.Number) bool {
+	x, _, errA := big.ParseFloat(string(a), 10, 256, big.ToNearestEven)
+	y, _, errB := big.ParseFloat(string(b), 10, 256, big.ToNearestEven)
+	return errA == nil && errB == nil && x.Cmp(y) == 0
+}

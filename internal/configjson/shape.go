@@ -1,0 +1,282 @@
+package configjson
+
+import "strings"
+
+// Shape is what a config's meaning depends on in the AgentConfig JSON
+// Schema: defaults and declared keys, found by walking the schema document
+// through $ref, the oneOf/anyOf variant a discriminator picks, and array
+// items. A nil *Shape stands for "no schema": nothing is implied then.
+type Shape struct {
+	root map[string]any // the schema document, numbers kept exact (Decode)
+}
+
+// NewShape returns the shape of a schema document decoded with Decode.
+func NewShape(schema map[string]any) *Shape { return &Shape{root: schema} }
+
+// Comparable is the config v as it is compared: the schema's defaults filled
+// in wherever v has an object, the service's own keys (those the schema does
+// not declare on an object that takes no extra keys) and null fields left
+// out. Without a schema (nil) it leaves out null fields only.
+func (c *Shape) Comparable(v any) any { return c.comparable(v, c.rootNode()) }
+
+// Minimal is the config v without the service's own keys, null fields and
+// values equal to their schema default: what the provider's import writes to
+// state and -generate-config-out writes, and what anyreach-export writes to
+// a config file. Without a schema (nil) it leaves out null fields only.
+func (c *Shape) Minimal(v any) any { return c.minimal(v, c.rootNode()) }
+
+func (c *Shape) rootNode() map[string]any {
+	if c == nil {
+		return nil
+	}
+	return c.root
+}
+
+// maxSchemaHops bounds $ref and union resolution, so a schema that refers to
+// itself in a cycle cannot hang the walk.
+const maxSchemaHops = 16
+
+// resolve follows $ref chains inside the document.
+func (c Shape) resolve(node map[string]any) map[string]any {
+	for i := 0; node != nil && i < maxSchemaHops; i++ {
+		ref, ok := node["$ref"].(string)
+		if !ok {
+			return node
+		}
+		node = ResolveLocalRef(c.root, ref)
+	}
+	return node
+}
+
+// objectNode returns the schema that governs the object value v at node:
+// the node itself, or the oneOf/anyOf variant v's discriminator (or its const
+// properties) selects. nil when no single variant can be told.
+func (c Shape) objectNode(node map[string]any, v map[string]any) map[string]any {
+	for i := 0; node != nil && i < maxSchemaHops; i++ {
+		node = c.resolve(node)
+		if node == nil {
+			return nil
+		}
+		variants := schemaList(node, "oneOf")
+		if len(variants) == 0 {
+			variants = schemaList(node, "anyOf")
+		}
+		if len(variants) == 0 {
+			return node
+		}
+		next := c.pickVariant(node, variants, v)
+		if next == nil {
+			return nil
+		}
+		node = next
+	}
+	return nil
+}
+
+// pickVariant selects the union member for v: by the discriminator mapping
+// when there is one, else the only member whose const properties all match.
+func (c Shape) pickVariant(node map[string]any, variants []map[string]any, v map[string]any) map[string]any {
+	if d, ok := node["discriminator"].(map[string]any); ok {
+		prop, _ := d["propertyName"].(string)
+		val, _ := v[prop].(string)
+		if mapping, ok := d["mapping"].(map[string]any); ok {
+			if ref, ok := mapping[val].(string); ok {
+				return ResolveLocalRef(c.root, ref)
+			}
+		}
+	}
+	var found map[string]any
+	for _, variant := range variants {
+		r := c.resolve(variant)
+		props, _ := r["properties"].(map[string]any)
+		matches, constrained := true, false
+		for name, p := range props {
+			pm, _ := p.(map[string]any)
+			want, has := c.resolve(pm)["const"]
+			if !has {
+				continue
+			}
+			constrained = true
+			if got, ok := v[name]; !ok || !Equal(got, want) {
+				matches = false
+			}
+		}
+		if constrained && matches {
+			if found != nil {
+				return nil
+			}
+			found = r
+		}
+	}
+	return found
+}
+
+// property returns the schema of key k of an object governed by node, and
+// whether k is the user's to write: declared, or allowed as an extra key.
+func (c *Shape) property(node map[string]any, k string) (map[string]any, bool) {
+	if c == nil || node == nil {
+		return nil, true
+	}
+	props, hasProps := node["properties"].(map[string]any)
+	if p, ok := props[k].(map[string]any); ok {
+		return p, true
+	}
+	switch extra := node["additionalProperties"].(type) {
+	case bool:
+		return nil, extra
+	case map[string]any:
+		return extra, true
+	}
+	// No additionalProperties: a free-form object (no properties either)
+	// holds data; a model's extra keys are dropped by the service.
+	return nil, !hasProps
+}
+
+// items returns the schema of an array's elements at node.
+func (c Shape) items(node map[string]any) map[string]any {
+	node = c.resolve(node)
+	if node == nil {
+		return nil
+	}
+	it, _ := node["items"].(map[string]any)
+	return it
+}
+
+// defaultOf returns the default the schema declares at node.
+func (c *Shape) defaultOf(node map[string]any) (any, bool) {
+	if c == nil || node == nil {
+		return nil, false
+	}
+	if d, ok := node["default"]; ok {
+		return d, true
+	}
+	d, ok := c.resolve(node)["default"]
+	return d, ok
+}
+
+// comparable is v as the rule compares it: the schema's defaults filled in
+// wherever v has an object, the service's own keys and null fields left out.
+// A nil shape leaves out null fields only.
+func (c *Shape) comparable(v any, node map[string]any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		var obj map[string]any
+		if c != nil {
+			obj = c.objectNode(node, x)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if e == nil {
+				continue // null is an unset optional field, the same as leaving it out
+			}
+			p, mine := c.property(obj, k)
+			if !mine {
+				continue
+			}
+			out[k] = c.comparable(e, p)
+		}
+		if obj != nil {
+			props, _ := obj["properties"].(map[string]any)
+			for k, p := range props {
+				if _, set := out[k]; set {
+					continue
+				}
+				pm, _ := p.(map[string]any)
+				if d, ok := c.defaultOf(pm); ok {
+					out[k] = c.comparable(d, pm)
+				}
+			}
+		}
+		return out
+	case []any:
+		var it map[string]any
+		if c != nil {
+			it = c.items(node)
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = c.comparable(e, it)
+		}
+		return out
+	}
+	return v
+}
+
+// minimal is v without the service's own keys, null fields and values equal
+// to their schema default: what an import writes to state.
+func (c *Shape) minimal(v any, node map[string]any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		var obj map[string]any
+		if c != nil {
+			obj = c.objectNode(node, x)
+		}
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if e == nil {
+				continue
+			}
+			p, mine := c.property(obj, k)
+			if !mine {
+				continue
+			}
+			if d, ok := c.defaultOf(p); ok && Equal(c.comparable(e, p), c.comparable(d, p)) {
+				continue
+			}
+			out[k] = c.minimal(e, p)
+		}
+		return out
+	case []any:
+		var it map[string]any
+		if c != nil {
+			it = c.items(node)
+		}
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = c.minimal(e, it)
+		}
+		return out
+	}
+	return v
+}
+
+// schemaList returns the object members of a schema keyword's array.
+func schemaList(node map[string]any, key string) []map[string]any {
+	raw, _ := node[key].([]any)
+	out := make([]map[string]any, 0, len(raw))
+	for _, e := range raw {
+		if m, ok := e.(map[string]any); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// ResolveLocalRef follows a "#/$defs/Name"-style reference inside the document.
+func ResolveLocalRef(root map[string]any, ref string) map[string]any {
+	if len(ref) < 2 || ref[:2] != "#/" {
+		return nil
+	}
+	var node any = root
+	for _, part := range splitPointer(ref[2:]) {
+		m, ok := node.(map[string]any)
+		if !ok {
+			return nil
+		}
+		node = m[part]
+	}
+	m, _ := node.(map[string]any)
+	return m
+}
+
+// splitPointer splits a JSON Pointer (RFC 6901) body into unescaped tokens.
+func splitPointer(p string) []string {
+	if p == "" {
+		return nil
+	}
+	parts := strings.Split(p, "/")
+	for i, s := range parts {
+		parts[i] = strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
+	}
+	return parts
+}
