@@ -428,10 +428,12 @@ func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, num
 	return diags
 }
 
-// ImportState accepts <agent_id>/<version> of a published version; Read then
-// reconstructs the numbers and direction from the slots.
+// ImportState accepts <agent_id>/<version> of a published version, and Read
+// then reconstructs the numbers and direction from the slots; or
+// <agent_id>/<version>/<direction>, for a version that holds other numbers
+// inbound than outbound and so is two publications, one per direction.
 func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	agentID, number, err := parseVersionImportID(req.ID)
+	agentID, number, direction, err := parsePublishImportID(req.ID)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -454,6 +456,27 @@ func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportSt
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), agentID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), int64(number))...)
+	if direction != "" {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("direction"), direction)...)
+	}
+}
+
+// parsePublishImportID splits "<agent_id>/<version>" and
+// "<agent_id>/<version>/<direction>"; direction is "" in the first form.
+func parsePublishImportID(id string) (string, int, string, error) {
+	versionID, direction := id, ""
+	if i := strings.LastIndex(id, "/"); i >= 0 {
+		switch d := id[i+1:]; d {
+		case client.DirectionInbound, client.DirectionOutbound, client.DirectionBoth:
+			versionID, direction = id[:i], d
+		}
+	}
+	agentID, number, err := parseVersionImportID(versionID)
+	if err != nil {
+		return "", 0, "", fmt.Errorf("unexpected format of ID (%q), expected AGENT_ID/VERSION or AGENT_ID/VERSION/DIRECTION "+
+			"(direction inbound, outbound or both), for example 6f1c2a.../3 or 6f1c2a.../3/outbound", id)
+	}
+	return agentID, number, direction, nil
 }
 
 // publishAndRecord calls publish, waiting out instruction generation once

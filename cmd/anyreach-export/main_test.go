@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
+)
+
+const secretToken = "ak_exporttest.Secret-7f3c9e1b2d4a" //nolint:gosec // a test credential of the in-process emulator
+
+// newEmulator serves an emulator that accepts secretToken, seeded with
+// agents through the client.
+func newEmulator(t *testing.T) string {
+	t.Helper()
+	e, err := emulator.New(emulator.Options{Tokens: map[string][]string{secretToken: nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{BaseURL: srv.URL, Token: secretToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, a := range []struct{ name, team string }{{"Alpha", "red"}, {"Beta", "blue"}, {"Alpha", "blue"}} {
+		agent, err := c.CreateAgent(ctx, client.AgentCreate{Name: a.name, Metadata: map[string]any{"team": a.team}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := json.RawMessage(`{"type":"static_prompt","instructions":"Answer for ` + a.name + ` & co.","llm":{"model":"gpt-4o"}}`)
+		if _, err := c.CreateVersion(ctx, agent.ID, client.VersionCreate{Config: cfg}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return srv.URL
+}
+
+func env(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// exportedAgents runs the command and returns the names of the agents it
+// wrote, from the agent files' name attributes.
+func exportedAgents(t *testing.T, url string, args ...string) []string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "export")
+	var stderr bytes.Buffer
+	if code := run(t.Context(), append([]string{"--out", out}, args...), env(map[string]string{
+		client.EnvBaseURL: url, client.EnvToken: secretToken,
+	}), &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr.String())
+	}
+	files, err := filepath.Glob(filepath.Join(out, "agent_*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "name = "); ok {
+				team := "red"
+				if strings.Contains(string(b), `team = "blue"`) {
+					team = "blue"
+				}
+				names = append(names, strings.Trim(name, `"`)+"/"+team)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestFilters(t *testing.T) {
+	t.Parallel()
+	url := newEmulator(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "Alpha/blue Alpha/red Beta/blue"},
+		{[]string{"--name", "Alpha"}, "Alpha/blue Alpha/red"},
+		{[]string{"--metadata", "team=blue"}, "Alpha/blue Beta/blue"},
+		{[]string{"--name", "Alpha", "--metadata", "team=blue"}, "Alpha/blue"},
+		{[]string{"--metadata", "team=green"}, ""},
+	} {
+		if got := strings.Join(exportedAgents(t, url, tc.args...), " "); got != tc.want {
+			t.Errorf("%v: exported %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestTokenNeverWritten: no file of the export and no line of progress holds
+// the credential, while the export did read the agents with it.
+func TestTokenNeverWritten(t *testing.T) {
+	t.Parallel()
+	url := newEmulator(t)
+	out := filepath.Join(t.TempDir(), "export")
+	var stderr bytes.Buffer
+	code := run(t.Context(), []string{"--out", out}, env(map[string]string{client.EnvBaseURL: url, client.EnvToken: secretToken}), &stderr)
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr.String())
+	}
+	texts := map[string]string{"stderr": stderr.String()}
+	err := filepath.WalkDir(out, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		texts[path] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(mapValues(texts), "\n"), "Answer for Alpha & co.") {
+		t.Fatal("the export holds no config: the check below would pass on nothing")
+	}
+	for name, text := range texts {
+		for _, secret := range []string{secretToken, "Secret-7f3c9e1b2d4a"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s holds the credential", name)
+			}
+		}
+	}
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
+func TestUsageAndSettingErrors(t *testing.T) {
+	t.Parallel()
+	url := newEmulator(t)
+	full := filepath.Join(t.TempDir(), "full")
+	if err := os.MkdirAll(full, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(full, "main.tf"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	good := map[string]string{client.EnvBaseURL: url, client.EnvToken: secretToken}
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		says string
+	}{
+		{"no --out", nil, good, 2, "--out DIR is required"},
+		{"a filter without =", []string{"--out", "x", "--metadata", "team"}, good, 2, "want key=value"},
+		{"a stray argument", []string{"--out", "x", "extra"}, good, 2, `unexpected argument "extra"`},
+		{"no token", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url}, 2, client.EnvToken},
+		{"a personal token without organization", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url, client.EnvToken: "pat_abc"}, 2, client.EnvOrg},
+		{"plain http to another host", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: "http://api.example.test", client.EnvToken: secretToken}, 2, "plain http"},
+		{"an output directory with files", []string{"--out", full}, good, 1, "is not empty"},
+		{"a credential the API refuses", []string{"--out", filepath.Join(t.TempDir(), "x")}, map[string]string{client.EnvBaseURL: url, client.EnvToken: "ak_wrong.token"}, 1, "401"},
+	} {
+		var stderr bytes.Buffer
+		if code := run(t.Context(), tc.args, env(tc.env), &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.says) {
+			t.Errorf("%s: exit %d, want %d saying %q:\n%s", tc.name, code, tc.code, tc.says, stderr.String())
+		}
+	}
+}
