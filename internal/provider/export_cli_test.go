@@ -24,16 +24,7 @@ import (
 // unset optional config fields written as null.
 func TestAccExportAdoptsOrganization(t *testing.T) {
 	t.Parallel()
-	for name, opts := range map[string]emulator.Options{
-		"default wire":         {},
-		"variant wire":         {VariantWire: true},
-		"null optional fields": {NullOptionalFields: true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			testExportAdoptsOrganization(t, opts)
-		})
-	}
+	acrossWires(t, testExportAdoptsOrganization)
 }
 
 // exportSeed is the organization the export test adopts, and how many
@@ -53,7 +44,7 @@ var exportSeed = []struct {
 		{prompt: "Answer the front desk.", publish: []exportSeedPublish{{"+15550100001", client.DirectionInbound}, {"+15550100002", client.DirectionOutbound}}},
 	}},
 	// Both slots of one number, and a SIP endpoint.
-	{name: "Call Center", description: "Main line <24/7>", active: true, demo: true, sip: true, imports: 4, versions: []exportSeedVersion{
+	{name: "Call Center", description: "Main line <24/7>: ${not_a_reference} %{ if nothing }\nSecond line \\ \"quoted\"", active: true, demo: true, sip: true, imports: 4, versions: []exportSeedVersion{
 		{prompt: "Route the call.", publish: []exportSeedPublish{{"+15550100003", client.DirectionBoth}}},
 	}},
 	// Several versions, an older one live, a newer published one and a draft.
@@ -225,6 +216,13 @@ func testExportAdoptsOrganization(t *testing.T, opts emulator.Options) {
 	} {
 		if !strings.Contains(files["agent_front_desk.tf"]+files["imports.tf"], want) {
 			t.Errorf("the export does not write %q", want)
+		}
+	}
+	for _, want := range []string{fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", imports),
+		"| Tom & Jerry's Café | `tom_jerry_s_cafe` | v1 (holds phone numbers, newest published) | v1 outbound +15550100005 |",
+		"| Multi Version | `multi_version` | v2 (holds phone numbers); v3 (newest published); v4 (newest draft); 1 left in history |"} {
+		if !strings.Contains(files["README.md"], want) {
+			t.Errorf("the README does not say %q:\n%s", want, files["README.md"])
 		}
 	}
 	if n := strings.Count(files["imports.tf"], "import {"); n != imports {

@@ -170,6 +170,15 @@ func expectImportsOnly(t *testing.T, out string, n int) {
 // unset optional config fields written as null (row 8).
 func TestAccCLIWorkflowRowsEveryResource(t *testing.T) {
 	t.Parallel()
+	acrossWires(t, testWorkflowRows)
+}
+
+// acrossWires runs test in parallel subtests against the emulator's default
+// wire (spelled like the Python service), its variant wire (what the
+// contract leaves open, answered the other way) and with unset optional
+// config fields written as null.
+func acrossWires(t *testing.T, test func(t *testing.T, opts emulator.Options)) {
+	t.Helper()
 	for name, opts := range map[string]emulator.Options{
 		"default wire":         {},
 		"variant wire":         {VariantWire: true},
@@ -177,7 +186,7 @@ func TestAccCLIWorkflowRowsEveryResource(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			testWorkflowRows(t, opts)
+			test(t, opts)
 		})
 	}
 }
