@@ -19,14 +19,24 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/export"
 )
 
-// version is set at release time with -ldflags "-X main.version=...".
+// version is set at release time with -ldflags "-X main.version=..."; a
+// go install of a tagged module reports the module's version instead.
 var version = "dev"
+
+func userAgent() string {
+	v := version
+	if info, ok := debug.ReadBuildInfo(); ok && v == "dev" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	return "anyreach-export/" + v
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -94,7 +104,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		BaseURL:        baseURL,
 		Token:          getenv(client.EnvToken),
 		OrganizationID: org,
-		UserAgent:      "anyreach-export/" + version,
+		UserAgent:      userAgent(),
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "anyreach-export: %v\n", err)
