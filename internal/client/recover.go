@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 // RequestTokenMetadataKey is the metadata key under which CreateAgent stores a
@@ -151,73 +153,25 @@ func (c *Client) findCreatedVersion(ctx context.Context, agentID string, in Vers
 }
 
 // ConfigContains reports whether the JSON document server contains
-// everything in sent: every key of a sent object is present in server's
-// object with a contained value (recursively), arrays have the same length
-// and contain element-wise, numbers compare as float64, strings compare
-// without regard to case (the service's validators may canonicalise it, as
-// with language tags), and other scalars compare equal. A key sent as null
-// may be absent. It is how a config sent to
-// the API is recognised in what the API returns, which adds defaults. An
-// empty sent document is contained in anything; invalid JSON in nothing.
+// everything in sent (configjson.Contains, with strings compared without
+// regard to case: the service's validators may canonicalise them, as with
+// language tags). It is how a config sent to the API is recognised in what
+// the API returns, which adds defaults. An empty sent document is contained
+// in anything; invalid JSON in nothing.
 func ConfigContains(server, sent json.RawMessage) bool {
 	if len(bytes.TrimSpace(sent)) == 0 {
 		return true
 	}
-	var want any
-	if json.Unmarshal(sent, &want) != nil {
+	want, err := configjson.Decode(string(sent))
+	if err != nil {
 		return false
 	}
 	if len(bytes.TrimSpace(server)) == 0 {
 		return want == nil
 	}
-	var got any
-	if json.Unmarshal(server, &got) != nil {
+	got, err := configjson.Decode(string(server))
+	if err != nil {
 		return false
 	}
-	return jsonContains(got, want)
-}
-
-// jsonContains is ConfigContains on decoded values.
-func jsonContains(got, want any) bool {
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			return false
-		}
-		for k, wv := range w {
-			gv, present := g[k]
-			if !present {
-				if wv == nil {
-					continue
-				}
-				return false
-			}
-			if !jsonContains(gv, wv) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			return false
-		}
-		for i := range w {
-			if !jsonContains(g[i], w[i]) {
-				return false
-			}
-		}
-		return true
-	case nil:
-		return got == nil
-	case string:
-		// The service's validators may store a string in canonical case
-		// (a language tag "en-us" as "en-US").
-		g, ok := got.(string)
-		return ok && strings.EqualFold(g, w)
-	case float64, bool:
-		return got == want
-	}
-	return false
+	return configjson.Contains(got, want, true)
 }

@@ -76,3 +76,49 @@ func numbersEqual(a, b json.Number) bool {
 	y, _, errB := big.ParseFloat(string(b), 10, 256, big.ToNearestEven)
 	return errA == nil && errB == nil && x.Cmp(y) == 0
 }
+
+// Contains reports whether got holds everything in want: every key of an
+// object in want is in got's object with a value that holds it in turn (a
+// key want has as null may be absent), arrays have the same length and hold
+// element by element, numbers compare by value, and other scalars are equal.
+// With foldCase, strings compare without regard to case, for a service whose
+// validators store some strings in canonical case. It is "the server holds
+// what was sent", the one comparison the client's create recovery and the
+// provider's schema-less drift check share.
+func Contains(got, want any, foldCase bool) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, wv := range w {
+			gv, present := g[k]
+			if !present {
+				if wv == nil {
+					continue
+				}
+				return false
+			}
+			if !Contains(gv, wv, foldCase) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !Contains(g[i], w[i], foldCase) {
+				return false
+			}
+		}
+		return true
+	case string:
+		g, ok := got.(string)
+		return ok && (g == w || foldCase && strings.EqualFold(g, w))
+	}
+	return Equal(got, want)
+}

@@ -23,41 +23,6 @@ func encodeJSON(v any) (string, error) { return configjson.Encode(v) }
 // jsonEqual compares two decoded JSON values; numbers compare by value.
 func jsonEqual(a, b any) bool { return configjson.Equal(a, b) }
 
-// projectJSON cuts the server's value down to the shape of the user's value,
-// following the rule in the file comment.
-func projectJSON(server, shape any) any {
-	switch s := shape.(type) {
-	case map[string]any:
-		sm, ok := server.(map[string]any)
-		if !ok {
-			return server
-		}
-		out := make(map[string]any, len(s))
-		for k, sv := range s {
-			if v, ok := sm[k]; ok {
-				out[k] = projectJSON(v, sv)
-			}
-		}
-		return out
-	case []any:
-		sa, ok := server.([]any)
-		if !ok {
-			return server
-		}
-		out := make([]any, len(sa))
-		for i := range sa {
-			if i < len(s) {
-				out[i] = projectJSON(sa[i], s[i])
-			} else {
-				out[i] = sa[i]
-			}
-		}
-		return out
-	default:
-		return server
-	}
-}
-
 // normalizeJSON renders any JSON text in the provider's canonical form.
 func normalizeJSON(s string) (string, error) {
 	v, err := decodeJSON(s)
