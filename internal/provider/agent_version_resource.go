@@ -2,6 +2,8 @@ package provider
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -413,15 +415,16 @@ func (r *AgentVersionResource) written(ctx context.Context, v *client.Version, m
 	if diags.HasError() {
 		return diags
 	}
+	rule := configRule{shape: r.shape(ctx), generated: m.GenerateInstructions.ValueBool()}
 	if m.Config.IsNull() || m.Config.IsUnknown() {
-		cfg, _, err := configRule{}.refreshed("", nil, server)
+		cfg, _, err := rule.refreshed("", nil, server)
 		if err != nil {
 			diags.AddError("Unexpected config from the API", err.Error())
 			return diags
 		}
 		m.Config = jsontypes.NewNormalizedValue(cfg)
 	}
-	diags.Append(writeBaseline(ctx, private, server)...)
+	diags.Append(writeBaseline(ctx, private, server, rule.implies(m.Config.ValueString(), server))...)
 	return diags
 }
 
@@ -453,11 +456,24 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	baseline := readBaseline(ctx, req.Private)
+	rec := readBaselineRecord(ctx, req.Private)
 	rule := configRule{generated: state.GenerateInstructions.ValueBool()}
+	if prior != "" && rec.digest != "" && rec.digest == configDigest(server) {
+		// The stored config is the one the provider's last write left.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		return
+	}
+	baseline := rec.value
 	if prior == "" || baseline == nil || !jsonEqual(server, baseline) {
 		// Only an import or an out-of-band change needs the schema's defaults.
 		rule.shape = r.shape(ctx)
+	}
+	if baseline == nil && rec.digest != "" && rule.shape != nil {
+		// Only the digest was kept: the baseline is the config plus the
+		// schema's defaults (see writeBaseline).
+		if pv, err := decodeJSON(prior); err == nil {
+			baseline = rule.shape.Comparable(pv)
+		}
 	}
 	cfg, newBaseline, err := rule.refreshed(prior, baseline, server)
 	if err != nil {
@@ -465,8 +481,8 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	state.Config = jsontypes.NewNormalizedValue(cfg)
-	if baseline == nil {
-		resp.Diagnostics.Append(writeBaseline(ctx, resp.Private, newBaseline)...)
+	if rec.value == nil && rec.digest == "" {
+		resp.Diagnostics.Append(writeBaseline(ctx, resp.Private, newBaseline, rule.implies(cfg, newBaseline))...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
@@ -481,7 +497,8 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
-	baseline := readBaseline(ctx, req.Private)
+	rec := readBaselineRecord(ctx, req.Private)
+	baseline := rec.value
 
 	in := client.VersionUpdate{}
 	if !plan.Config.IsUnknown() && !plan.Config.IsNull() && (!plan.Config.Equal(state.Config) || takesOverInstructions(plan, state, baseline)) {
@@ -505,7 +522,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 			apiErrorDetail(fmt.Sprintf("Updating version %d of agent %s", number, agentID), err)+versionErrorHint(err))
 		return
 	}
-	if in.Config != nil || in.InstructionBuilderInputs != nil || baseline == nil {
+	if in.Config != nil || in.InstructionBuilderInputs != nil || (baseline == nil && rec.digest == "") {
 		resp.Diagnostics.Append(r.written(ctx, v, &plan, resp.Private)...)
 	} else {
 		_, diags := versionFromAPI(v, &plan)
@@ -697,30 +714,69 @@ type privateState interface {
 // answered to the provider's last write (config_model.go).
 const baselineKey = "stored_config"
 
-// readBaseline returns the baseline, or nil when none is recorded.
+// baselineRecord is what private state holds of the baseline: the stored
+// config itself, or only its digest when the configuration plus the
+// schema's defaults says the same (the usual case), which keeps a fleet's
+// state from holding every config twice.
+type baselineRecord struct {
+	value  any    // the stored config, when kept whole
+	digest string // configDigest of it, when only that is kept
+}
+
+// readBaseline returns the baseline when it is kept whole, or nil.
 func readBaseline(ctx context.Context, private interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 }) any {
+	return readBaselineRecord(ctx, private).value
+}
+
+// readBaselineRecord returns what private state holds of the baseline.
+func readBaselineRecord(ctx context.Context, private interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+}) baselineRecord {
 	if private == nil {
-		return nil
+		return baselineRecord{}
 	}
 	raw, diags := private.GetKey(ctx, baselineKey)
 	if diags.HasError() || len(raw) == 0 {
-		return nil
+		return baselineRecord{}
 	}
 	v, err := decodeJSON(string(raw))
 	if err != nil {
-		return nil
+		return baselineRecord{}
 	}
-	return v
+	if d, ok := v.(string); ok && strings.HasPrefix(d, digestPrefix) {
+		return baselineRecord{digest: d}
+	}
+	return baselineRecord{value: v}
 }
 
-// writeBaseline records the baseline.
-func writeBaseline(ctx context.Context, private privateState, server any) diag.Diagnostics {
+// digestPrefix marks a baseline kept as a digest.
+const digestPrefix = "sha256:"
+
+// configDigest is the digest of a config's canonical encoding.
+func configDigest(v any) string {
+	text, err := encodeJSON(v)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(text))
+	return digestPrefix + hex.EncodeToString(sum[:])
+}
+
+// writeBaseline records the baseline: only its digest when digestOnly (the
+// configuration plus the schema's defaults equals it), else whole.
+func writeBaseline(ctx context.Context, private privateState, server any, digestOnly bool) diag.Diagnostics {
 	if private == nil || server == nil {
 		return nil
 	}
-	text, err := encodeJSON(server)
+	var text string
+	var err error
+	if digestOnly {
+		text, err = encodeJSON(configDigest(server))
+	} else {
+		text, err = encodeJSON(server)
+	}
 	if err != nil {
 		var diags diag.Diagnostics
 		diags.AddError("Unexpected config from the API", err.Error())

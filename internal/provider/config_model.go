@@ -27,8 +27,10 @@ import (
 //   - The service may normalize what it is sent (a language tag's case, 1
 //     stored as 1.0) and fill values its schema does not declare (a stock
 //     voice). So the config the API answered to the provider's own last write
-//     is kept as the baseline (in private state): a refresh that finds the
-//     stored config equal to the baseline finds no drift at all. Only a later
+//     is kept as the baseline (in private state; only its digest when the
+//     config plus the schema's defaults is exactly it, since it can then be
+//     derived again): a refresh that finds the stored config equal to the
+//     baseline finds no drift at all. Only a later
 //     change to it is an out-of-band edit.
 //   - An out-of-band edit is shown as exactly that edit: state takes the
 //     user's config with the changes from the baseline to the stored config
@@ -64,6 +66,22 @@ func (r configRule) view(v any) any {
 		return m
 	}
 	return out
+}
+
+// implies reports whether config plus the schema's defaults is exactly the
+// stored config, so the stored config need not be kept beside it as the
+// baseline: it can be derived again (Shape.Comparable). Never without the
+// schema, and never while generation owns the instructions, whose generated
+// text is the baseline's alone.
+func (r configRule) implies(config string, stored any) bool {
+	if r.shape == nil || r.generated || config == "" {
+		return false
+	}
+	cv, err := decodeJSON(config)
+	if err != nil {
+		return false
+	}
+	return jsonEqual(r.shape.Comparable(cv), stored)
 }
 
 // equivalent reports whether two configs mean the same to the service.

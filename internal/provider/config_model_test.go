@@ -246,3 +246,34 @@ func TestSchemaProblemsNeverQuoteStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigRuleImplies: the stored config is kept whole in private state
+// only where the configuration plus the schema's defaults does not already
+// say it; otherwise its digest is enough and the baseline is derived again.
+func TestConfigRuleImplies(t *testing.T) {
+	t.Parallel()
+	shape := testShape(t)
+	const config = `{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"voice":{"speed":1}}`
+	const filled = `{"type":"static_prompt","instructions":"x","llm":{"model":"m","temperature":0.7,"max_tokens":1024},"max_tool_steps":10,` +
+		`"voice":{"provider":"elevenlabs","language":"en-US","speed":1.0,"emotion":"neutral"}}`
+	cases := []struct {
+		name, stored string
+		rule         configRule
+		want         bool
+	}{
+		{"defaults filled, 1 stored as 1.0", filled, configRule{shape: shape}, true},
+		{"a value the service changed (a stock voice)", filled[:len(filled)-2] + `,"voice_id":"stock"}}`, configRule{shape: shape}, false},
+		{"a key the service keeps for itself", filled[:len(filled)-1] + `,"revision":3}`, configRule{shape: shape}, false},
+		{"without the schema", filled, configRule{}, false},
+		{"while generation owns the instructions", filled, configRule{shape: shape, generated: true}, false},
+	}
+	for _, tc := range cases {
+		if got := tc.rule.implies(config, mustJSON(t, tc.stored)); got != tc.want {
+			t.Errorf("%s: implies = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	// What is derived again is exactly what was stored.
+	if !jsonEqual(shape.Comparable(mustJSON(t, config)), mustJSON(t, filled)) {
+		t.Error("the derived baseline differs from the stored config")
+	}
+}
