@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"regexp"
 	"sort"
 	"strings"
@@ -530,45 +529,45 @@ type publishRefusal int
 const (
 	refusalNone       publishRefusal = iota
 	refusalOther                     // anything else: the API's own words are shown
-	refusalGenerating                // 409 and the version's instructions_status is "generating"
-	refusalStale                     // 409 and instructions_dirty without instructions_manually_edited
+	refusalGenerating                // client.IsGenerationInProgress
+	refusalStale                     // client.IsInstructionsStale
 	refusalNoVersion                 // 404 and the version does not exist
 	refusalNumber                    // 404 for an existing version (a number not in the directory), or 422
 )
 
 // classifyPublishError decides from the status code and, where one code has
-// several causes, from a re-read of the version's documented fields.
+// several causes, from a re-read of the version's documented fields: the
+// client settles a 409 itself (client.IsGenerationInProgress,
+// client.IsInstructionsStale); a 404 is told apart here.
 func (r *PublishResource) classifyPublishError(ctx context.Context, agentID string, number int, err error) publishRefusal {
 	switch {
 	case err == nil:
 		return refusalNone
 	case client.IsValidation(err):
 		return refusalNumber
-	case !client.IsConflict(err) && !client.IsNotFound(err):
+	case client.IsGenerationInProgress(err):
+		return refusalGenerating
+	case client.IsInstructionsStale(err):
+		return refusalStale
+	case !client.IsNotFound(err):
 		return refusalOther
 	}
-	v, verr := r.data.client.GetVersion(ctx, agentID, number)
-	return classifyPublishRefusal(client.StatusCode(err), v, verr)
+	_, verr := r.data.client.GetVersion(ctx, agentID, number)
+	return classifyNotFound(verr)
 }
 
-// classifyPublishRefusal is classifyPublishError's decision: status is the
-// publish call's status code, v and verr the re-read of the version.
-func classifyPublishRefusal(status int, v *client.Version, verr error) publishRefusal {
+// classifyNotFound tells a publish's 404 apart by the re-read of the version
+// (verr): the version is gone, or it exists and a number is not in the
+// directory.
+func classifyNotFound(verr error) publishRefusal {
 	switch {
-	case status == http.StatusNotFound && client.IsNotFound(verr):
+	case client.IsNotFound(verr):
 		return refusalNoVersion
-	case status == http.StatusNotFound && verr == nil:
+	case verr == nil:
 		return refusalNumber
-	case status == http.StatusConflict && verr == nil && v.InstructionsStatus == instructionsGenerating:
-		return refusalGenerating
-	case status == http.StatusConflict && verr == nil && v.InstructionsDirty && !v.InstructionsManuallyEdited:
-		return refusalStale
 	}
 	return refusalOther
 }
-
-// instructionsGenerating is the documented instructions_status while generation runs.
-const instructionsGenerating = "generating"
 
 // addPublishError turns a publish refusal into what a user should do next,
 // on the attribute at fault.

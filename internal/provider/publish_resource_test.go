@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -328,4 +330,76 @@ func (c plannedStringCheck) CheckPlan(_ context.Context, req plancheck.CheckPlan
 		return
 	}
 	resp.Error = fmt.Errorf("%s is not in the plan", c.address)
+}
+
+// TestAccPublishResource_waitsForGeneration: a publish that meets a version
+// whose instructions are being generated (started in the dashboard) waits for
+// generation and publishes, on the variant wire, where every error message is
+// reworded: the wait is decided from the status code and the version's
+// documented fields, never from the message.
+func TestAccPublishResource_waitsForGeneration(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{VariantWire: true, GenerationDelay: 2 * time.Second})
+	var agentID string
+	base := emu.providerConfig() + `
+resource "anyreach_agent" "test" {
+  name = "Generating"
+}
+
+resource "anyreach_agent_version" "test" {
+  agent_id                   = anyreach_agent.test.id
+  config                     = jsonencode({ type = "static_prompt", instructions = "Placeholder.", llm = { model = "gpt-4o" } })
+  instruction_builder_inputs = jsonencode({ industry = "dental" })
+  generate_instructions      = true
+}
+`
+	withPublish := base + `
+resource "anyreach_publish" "test" {
+  agent_id      = anyreach_agent.test.id
+  version       = anyreach_agent_version.test.version
+  phone_numbers = ["+15550100001"]
+}
+`
+	const publishRoute = "/core/agents/{agent_id}/versions/{version}/publish"
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            base,
+				ConfigStateChecks: []statecheck.StateCheck{captureAttr("anyreach_agent.test", "id", &agentID)},
+			},
+			{
+				PreConfig: func() {
+					// Generation started again in the dashboard: the API, with the test's credential.
+					req, err := http.NewRequest(http.MethodPost, emu.URL+"/core/agents/"+agentID+"/versions/1/generate-instructions", nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					req.Header.Set("Authorization", "Bearer "+testToken)
+					resp, err := http.DefaultClient.Do(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusAccepted {
+						t.Fatalf("starting generation: %d", resp.StatusCode)
+					}
+				},
+				Config: withPublish,
+				Check: func(*terraform.State) error {
+					var refused, published bool
+					for _, r := range emu.RequestLog() {
+						if r.Method == http.MethodPost && r.Route == publishRoute {
+							refused = refused || r.Status == http.StatusConflict
+							published = published || (refused && r.Status < 300)
+						}
+					}
+					if !refused || !published {
+						return fmt.Errorf("want a publish refused with 409 while generating, then one that succeeded (refused %v, published %v)", refused, published)
+					}
+					return nil
+				},
+			},
+		},
+	})
 }

@@ -164,28 +164,24 @@ func TestTakenFromOthers(t *testing.T) {
 	}
 }
 
-// TestClassifyPublishRefusal decides from status codes and the version's
-// documented fields only: the API's wording is never read.
-func TestClassifyPublishRefusal(t *testing.T) {
+// TestClassifyNotFound tells a publish's 404 apart by the re-read of the
+// version only: the API's wording is never read. (The 409 conditions are the
+// client's, pinned in internal/conformance.)
+func TestClassifyNotFound(t *testing.T) {
 	notFound := &client.APIError{StatusCode: http.StatusNotFound, Detail: "stale generating"} // words that must not matter
 	cases := []struct {
-		name   string
-		status int
-		v      *client.Version
-		verr   error
-		want   publishRefusal
+		name string
+		verr error
+		want publishRefusal
 	}{
-		{"409 while generating", 409, &client.Version{InstructionsStatus: "generating"}, nil, refusalGenerating},
-		{"409 stale", 409, &client.Version{InstructionsStatus: "completed", InstructionsDirty: true}, nil, refusalStale},
-		{"409 dirty but edited by hand", 409, &client.Version{InstructionsDirty: true, InstructionsManuallyEdited: true}, nil, refusalOther},
-		{"409, version unreadable", 409, nil, errors.New("boom"), refusalOther},
-		{"404 and the version is gone", 404, nil, notFound, refusalNoVersion},
-		{"404 for an existing version: a number", 404, &client.Version{}, nil, refusalNumber},
+		{"the version is gone", notFound, refusalNoVersion},
+		{"the version exists: a number", nil, refusalNumber},
+		{"the version is unreadable", errors.New("boom"), refusalOther},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := classifyPublishRefusal(c.status, c.v, c.verr); got != c.want {
-				t.Errorf("classifyPublishRefusal = %v, want %v", got, c.want)
+			if got := classifyNotFound(c.verr); got != c.want {
+				t.Errorf("classifyNotFound = %v, want %v", got, c.want)
 			}
 		})
 	}
