@@ -371,7 +371,7 @@ resource "anyreach_publish" "test" {
 			{
 				PreConfig: func() {
 					// Generation started again in the dashboard: the API, with the test's credential.
-					req, err := http.NewRequest(http.MethodPost, emu.URL+"/core/agents/"+agentID+"/versions/1/generate-instructions", nil)
+					req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, emu.URL+"/core/agents/"+agentID+"/versions/1/generate-instructions", nil)
 					if err != nil {
 						t.Fatal(err)
 					}
