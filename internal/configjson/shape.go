@@ -158,6 +158,26 @@ func (c *Shape) defaultOf(node map[string]any) (any, bool) {
 // wherever v has an object, the service's own keys and null fields left out.
 // A nil shape leaves out null fields only.
 func (c *Shape) comparable(v any, node map[string]any) any {
+	return c.walk(v, node, func(e any, p map[string]any) (any, bool) { return c.comparable(e, p), true }, true)
+}
+
+// minimal is v without the service's own keys, null fields and values equal
+// to their schema default: what an import writes to state.
+func (c *Shape) minimal(v any, node map[string]any) any {
+	return c.walk(v, node, func(e any, p map[string]any) (any, bool) {
+		if d, ok := c.defaultOf(p); ok && Equal(c.comparable(e, p), c.comparable(d, p)) {
+			return nil, false
+		}
+		return c.minimal(e, p), true
+	}, false)
+}
+
+// walk rebuilds v under the schema node governing it: in each object, every
+// key that is the user's (not null, declared or allowed as an extra key)
+// goes through value, which returns what to keep and whether to keep the key,
+// and with fill every declared default the object lacks is added; array
+// elements are walked under the items schema. Scalars are returned as they are.
+func (c *Shape) walk(v any, node map[string]any, value func(e any, p map[string]any) (any, bool), fill bool) any {
 	switch x := v.(type) {
 	case map[string]any:
 		var obj map[string]any
@@ -173,9 +193,11 @@ func (c *Shape) comparable(v any, node map[string]any) any {
 			if !mine {
 				continue
 			}
-			out[k] = c.comparable(e, p)
+			if kept, ok := value(e, p); ok {
+				out[k] = kept
+			}
 		}
-		if obj != nil {
+		if fill && obj != nil {
 			props, _ := obj["properties"].(map[string]any)
 			for k, p := range props {
 				if _, set := out[k]; set {
@@ -195,45 +217,7 @@ func (c *Shape) comparable(v any, node map[string]any) any {
 		}
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = c.comparable(e, it)
-		}
-		return out
-	}
-	return v
-}
-
-// minimal is v without the service's own keys, null fields and values equal
-// to their schema default: what an import writes to state.
-func (c *Shape) minimal(v any, node map[string]any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		var obj map[string]any
-		if c != nil {
-			obj = c.objectNode(node, x)
-		}
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			if e == nil {
-				continue
-			}
-			p, mine := c.property(obj, k)
-			if !mine {
-				continue
-			}
-			if d, ok := c.defaultOf(p); ok && Equal(c.comparable(e, p), c.comparable(d, p)) {
-				continue
-			}
-			out[k] = c.minimal(e, p)
-		}
-		return out
-	case []any:
-		var it map[string]any
-		if c != nil {
-			it = c.items(node)
-		}
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = c.minimal(e, it)
+			out[i] = c.walk(e, it, value, fill)
 		}
 		return out
 	}

@@ -171,8 +171,15 @@ func startGeneration(t *testing.T, e *testEmulator) {
 	if len(agents) != 1 {
 		t.Fatalf("want one agent, the emulator holds %d", len(agents))
 	}
+	startVersionGeneration(t, e, agents[0].AgentID, 1)
+}
+
+// startVersionGeneration starts instruction generation of a version through
+// the API with the test's credential, as a dashboard user would.
+func startVersionGeneration(t *testing.T, e *testEmulator, agentID string, version int) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost,
-		e.URL+"/core/agents/"+agents[0].AgentID+"/versions/1/generate-instructions", nil)
+		fmt.Sprintf("%s/core/agents/%s/versions/%d/generate-instructions", e.URL, agentID, version), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

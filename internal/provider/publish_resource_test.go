@@ -370,20 +370,8 @@ resource "anyreach_publish" "test" {
 			},
 			{
 				PreConfig: func() {
-					// Generation started again in the dashboard: the API, with the test's credential.
-					req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, emu.URL+"/core/agents/"+agentID+"/versions/1/generate-instructions", nil)
-					if err != nil {
-						t.Fatal(err)
-					}
-					req.Header.Set("Authorization", "Bearer "+testToken)
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil {
-						t.Fatal(err)
-					}
-					resp.Body.Close()
-					if resp.StatusCode != http.StatusAccepted {
-						t.Fatalf("starting generation: %d", resp.StatusCode)
-					}
+					// Generation started again in the dashboard.
+					startVersionGeneration(t, emu, agentID, 1)
 				},
 				Config: withPublish,
 				Check: func(*terraform.State) error {
