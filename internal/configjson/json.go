@@ -122,3 +122,12 @@ func Contains(got, want any, foldCase bool) bool {
 	}
 	return Equal(got, want)
 }
+
+// Canonical renders any JSON text in the canonical form Encode writes.
+func Canonical(s string) (string, error) {
+	v, err := Decode(s)
+	if err != nil {
+		return "", err
+	}
+	return Encode(v)
+}

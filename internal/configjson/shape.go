@@ -15,14 +15,15 @@ func NewShape(schema map[string]any) *Shape { return &Shape{root: schema} }
 
 // Comparable is the config v as it is compared: the schema's defaults filled
 // in wherever v has an object, the service's own keys (those the schema does
-// not declare on an object that takes no extra keys) and null fields left
-// out. Without a schema (nil) it leaves out null fields only.
+// not declare on an object that takes no extra keys) and unset declared
+// fields left out. A null is left out only where the schema declares the property on a
+// model; elsewhere (free-form objects, or no schema at all) null is data.
 func (c *Shape) Comparable(v any) any { return c.comparable(v, c.rootNode()) }
 
-// Minimal is the config v without the service's own keys, null fields and
-// values equal to their schema default: what the provider's import writes to
+// Minimal is the config v without the service's own keys, unset declared
+// fields (null) and values equal to their schema default: what the provider's import writes to
 // state and -generate-config-out writes, and what anyreach-export writes to
-// a config file. Without a schema (nil) it leaves out null fields only.
+// a config file. Without a schema (nil) it returns v as it is.
 func (c *Shape) Minimal(v any) any { return c.minimal(v, c.rootNode()) }
 
 func (c *Shape) rootNode() map[string]any {
@@ -132,6 +133,16 @@ func (c *Shape) property(node map[string]any, k string) (map[string]any, bool) {
 	return nil, !hasProps
 }
 
+// declared reports whether the model schema obj declares property k: only
+// there does null mean "not set". In a free-form object (a tool's JSON
+// Schema, workflow inputs, an object whose schema declares no properties, or
+// any object when no schema is known) null is data and is kept.
+func declared(obj map[string]any, k string) bool {
+	props, _ := obj["properties"].(map[string]any)
+	_, ok := props[k]
+	return ok
+}
+
 // items returns the schema of an array's elements at node.
 func (c Shape) items(node map[string]any) map[string]any {
 	node = c.resolve(node)
@@ -155,13 +166,13 @@ func (c *Shape) defaultOf(node map[string]any) (any, bool) {
 }
 
 // comparable is v as the rule compares it: the schema's defaults filled in
-// wherever v has an object, the service's own keys and null fields left out.
-// A nil shape leaves out null fields only.
+// wherever v has an object, the service's own keys and unset declared fields
+// left out. A nil shape returns v as it is.
 func (c *Shape) comparable(v any, node map[string]any) any {
 	return c.walk(v, node, func(e any, p map[string]any) (any, bool) { return c.comparable(e, p), true }, true)
 }
 
-// minimal is v without the service's own keys, null fields and values equal
+// minimal is v without the service's own keys, unset declared fields and values equal
 // to their schema default: what an import writes to state.
 func (c *Shape) minimal(v any, node map[string]any) any {
 	return c.walk(v, node, func(e any, p map[string]any) (any, bool) {
@@ -173,7 +184,7 @@ func (c *Shape) minimal(v any, node map[string]any) any {
 }
 
 // walk rebuilds v under the schema node governing it: in each object, every
-// key that is the user's (not null, declared or allowed as an extra key)
+// key that is the user's (declared and not null, or allowed as an extra key)
 // goes through value, which returns what to keep and whether to keep the key,
 // and with fill every declared default the object lacks is added; array
 // elements are walked under the items schema. Scalars are returned as they are.
@@ -186,11 +197,10 @@ func (c *Shape) walk(v any, node map[string]any, value func(e any, p map[string]
 		}
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			if e == nil {
-				continue // null is an unset optional field, the same as leaving it out
-			}
 			p, mine := c.property(obj, k)
-			if !mine {
+			if !mine || (e == nil && declared(obj, k)) {
+				// The service's own key, or a declared optional field left
+				// unset (pydantic writes it as null): the same as leaving it out.
 				continue
 			}
 			if kept, ok := value(e, p); ok {

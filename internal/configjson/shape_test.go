@@ -38,8 +38,12 @@ func TestMinimal(t *testing.T) {
 		{"a value other than the default stays, at any depth",
 			`{"type":"static_prompt","instructions":"x","llm":{"model":"m","temperature":1.5},"knowledge_bases":[{"dataset_id":"d","top_n":5},{"dataset_id":"e","top_n":3}]}`,
 			`{"instructions":"x","knowledge_bases":[{"dataset_id":"d"},{"dataset_id":"e","top_n":3}],"llm":{"model":"m","temperature":1.5},"type":"static_prompt"}`, false},
-		{"without a schema only nulls leave",
-			`{"a":{"b":null,"c":1.0},"max_tool_steps":10}`, `{"a":{"c":1.0},"max_tool_steps":10}`, true},
+		{"without a schema nothing leaves, nulls included",
+			`{"a":{"b":null,"c":1.0},"max_tool_steps":10}`, `{"a":{"b":null,"c":1.0},"max_tool_steps":10}`, true},
+		{"a null inside a free-form object is data; a declared field's null is unset",
+			`{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"stt":null,"tools":[{"name":"t","description":"d",` +
+				`"properties":{"when":{"type":"string","default":null}},"output":null}]}`,
+			`{"instructions":"x","llm":{"model":"m"},"tools":[{"description":"d","name":"t","properties":{"when":{"default":null,"type":"string"}}}],"type":"static_prompt"}`, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 var (
@@ -346,7 +347,7 @@ func metadataFromAPI(in map[string]any) (types.Map, diag.Diagnostics) {
 			elems[k] = types.StringValue(s)
 			continue
 		}
-		text, err := encodeJSON(v)
+		text, err := configjson.Encode(v)
 		if err != nil {
 			text = fmt.Sprint(v)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 var (
@@ -118,7 +119,7 @@ func (d *AgentVersionDataSource) Read(ctx context.Context, req datasource.ReadRe
 			return
 		}
 	}
-	config, err := normalizeJSON(string(v.Config))
+	config, err := configjson.Canonical(string(v.Config))
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected config from the API", err.Error())
 		return
@@ -131,7 +132,7 @@ func (d *AgentVersionDataSource) Read(ctx context.Context, req datasource.ReadRe
 	cfg.Config = types.StringValue(config)
 	cfg.InstructionBuilderInputs = types.StringNull()
 	if len(v.InstructionBuilderInputs) > 0 && string(v.InstructionBuilderInputs) != "null" {
-		inputs, err := normalizeJSON(string(v.InstructionBuilderInputs))
+		inputs, err := configjson.Canonical(string(v.InstructionBuilderInputs))
 		if err == nil {
 			cfg.InstructionBuilderInputs = types.StringValue(inputs)
 		}

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -11,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-jsontypes/jsontypes"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -27,6 +24,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 var (
@@ -52,17 +50,17 @@ type AgentVersionResource struct {
 
 // AgentVersionResourceModel is the state of anyreach_agent_version.
 type AgentVersionResourceModel struct {
-	ID                       types.String         `tfsdk:"id"`
-	AgentID                  types.String         `tfsdk:"agent_id"`
-	Config                   jsontypes.Normalized `tfsdk:"config"`
-	BaseVersion              types.Int64          `tfsdk:"base_version"`
-	InstructionBuilderInputs jsontypes.Normalized `tfsdk:"instruction_builder_inputs"`
-	GenerateInstructions     types.Bool           `tfsdk:"generate_instructions"`
-	Version                  types.Int64          `tfsdk:"version"`
-	VersionID                types.String         `tfsdk:"version_id"`
-	InstructionsStatus       types.String         `tfsdk:"instructions_status"`
-	CreatedAt                types.String         `tfsdk:"created_at"`
-	Timeouts                 timeouts.Value       `tfsdk:"timeouts"`
+	ID                       types.String   `tfsdk:"id"`
+	AgentID                  types.String   `tfsdk:"agent_id"`
+	Config                   types.String   `tfsdk:"config"`
+	BaseVersion              types.Int64    `tfsdk:"base_version"`
+	InstructionBuilderInputs types.String   `tfsdk:"instruction_builder_inputs"`
+	GenerateInstructions     types.Bool     `tfsdk:"generate_instructions"`
+	Version                  types.Int64    `tfsdk:"version"`
+	VersionID                types.String   `tfsdk:"version_id"`
+	InstructionsStatus       types.String   `tfsdk:"instructions_status"`
+	CreatedAt                types.String   `tfsdk:"created_at"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
 }
 
 // Metadata sets the resource type name.
@@ -92,7 +90,6 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"config": schema.StringAttribute{
-				CustomType: jsontypes.NormalizedType{},
 				Description: "The whole AgentConfig as a JSON string: write `jsonencode({...})` or `file(\"agent.json\")` with a config " +
 					"exported from the dashboard's agent builder. Exactly one of `config` and `base_version`. It is validated " +
 					"against the API's AgentConfig JSON Schema at plan time. What the schema declares as a default is implied, so " +
@@ -102,7 +99,7 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 					"published version.",
 				Optional:      true,
 				Computed:      true,
-				Validators:    []validator.String{jsonDocumentLimits{}},
+				Validators:    []validator.String{jsonText{}, jsonDocumentLimits{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"base_version": schema.Int64Attribute{
@@ -113,12 +110,11 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers: []planmodifier.Int64{int64planmodifier.RequiresReplace()},
 			},
 			"instruction_builder_inputs": schema.StringAttribute{
-				CustomType: jsontypes.NormalizedType{},
 				Description: "Inputs of Anyreach's instruction builder (for example industry and purpose) as a JSON object string. " +
 					"With `generate_instructions`, the builder writes the agent's instructions from them. Changing it updates a " +
 					"draft in place and replaces a published version.",
 				Optional:   true,
-				Validators: []validator.String{jsonDocumentLimits{}},
+				Validators: []validator.String{jsonText{}, jsonDocumentLimits{}},
 			},
 			"generate_instructions": schema.BoolAttribute{
 				Description: "Generate the version's instructions from `instruction_builder_inputs` after the version is created and " +
@@ -177,7 +173,7 @@ func (v versionSourceValidator) MarkdownDescription(ctx context.Context) string 
 
 // ValidateResource reports both (on base_version) or neither (on the resource).
 func (versionSourceValidator) ValidateResource(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var config jsontypes.Normalized
+	var config types.String
 	var base types.Int64
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("config"), &config)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("base_version"), &base)...)
@@ -226,16 +222,22 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	baseline := readBaseline(ctx, req.Private)
+	rule := r.rule(ctx, plan.GenerateInstructions.ValueBool() && state.GenerateInstructions.ValueBool())
+	recorded := getConfigBaseline(ctx, req.Private, state.Config.ValueString(), rule.schema)
+	var baseline any
+	if recorded != nil {
+		baseline = recorded.value
+	}
 
 	var changed []path.Path
-	configChanged, diags := r.planConfig(ctx, &plan, state)
+	configChanged, diags := r.planConfig(ctx, rule, &plan, state, recorded)
 	resp.Diagnostics.Append(diags...)
 	if configChanged {
 		changed = append(changed, path.Root("config"))
 	}
 	if !plan.InstructionBuilderInputs.IsUnknown() && !plan.InstructionBuilderInputs.Equal(state.InstructionBuilderInputs) {
-		if same, _ := plan.InstructionBuilderInputs.StringSemanticEquals(ctx, state.InstructionBuilderInputs); same {
+		if !plan.InstructionBuilderInputs.IsNull() && !state.InstructionBuilderInputs.IsNull() &&
+			sameJSON(plan.InstructionBuilderInputs.ValueString(), state.InstructionBuilderInputs.ValueString()) {
 			plan.InstructionBuilderInputs = state.InstructionBuilderInputs
 		} else {
 			changed = append(changed, path.Root("instruction_builder_inputs"))
@@ -283,48 +285,51 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 			"in one call, so no number is left without an agent.", number, agentID, strings.Join(names, " and "), number))
 }
 
-// planConfig plans config against state: equivalent text keeps state's,
-// anything else is a change. It reports whether config changes.
-func (r *AgentVersionResource) planConfig(ctx context.Context, plan *AgentVersionResourceModel, state AgentVersionResourceModel) (bool, diag.Diagnostics) {
+// planConfig plans config against state by the drift rule
+// (config_drift.go): equivalent text keeps state's, anything else is a
+// change. It reports whether config changes.
+func (r *AgentVersionResource) planConfig(ctx context.Context, rule *configRule, plan *AgentVersionResourceModel, state AgentVersionResourceModel,
+	recorded *configBaseline) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {
 	case plan.Config.IsUnknown():
 		return true, nil
-	case plan.Config.IsNull(), plan.Config.Equal(state.Config), state.Config.IsNull():
+	case plan.Config.IsNull(), state.Config.IsNull():
 		return false, nil
 	}
-	wanted, err := decodeJSON(plan.Config.ValueString())
-	if err != nil {
-		return true, nil // the JSON type reports malformed JSON on the attribute
-	}
-	stored, err := decodeJSON(state.Config.ValueString())
+	ans, err := rule.decide(driftQuery{Question: driftPlan, Prior: state.Config.ValueString(), Planned: plan.Config.ValueString(), Baseline: recorded})
 	if err != nil {
 		return true, nil
 	}
-	rule := configRule{generated: plan.GenerateInstructions.ValueBool() && state.GenerateInstructions.ValueBool()}
-	same := rule.equivalent(wanted, stored)
-	if !same {
-		// Defaults and the service's own keys need the schema.
-		rule.shape = r.shape(ctx)
-		if rule.shape != nil {
-			same = rule.equivalent(wanted, stored)
-		} else if rule.writtenKeysMatch(wanted, stored) {
-			same = true
-			diags.AddAttributeWarning(path.Root("config"), "Config compared on the keys it writes only",
-				"The AgentConfig JSON Schema is not available (validate_config = false, or GET /core/agent-config-schema failed), "+
-					"so the defaults it declares could not be applied: the stored config was compared with config on the keys "+
-					"config writes only, and keys it leaves out are not checked.")
-		}
+	if ans.WrittenKeysOnly {
+		diags.AddAttributeWarning(path.Root("config"), "Config compared on the keys it writes only",
+			"The AgentConfig JSON Schema is not available (validate_config = false, or GET /core/agent-config-schema failed), "+
+				"so the defaults it declares could not be applied: the stored config was compared with config on the keys "+
+				"config writes only, and keys it leaves out are not checked.")
 	}
-	if same {
+	if len(ans.Unsure) > 0 {
+		diags.AddAttributeWarning(path.Root("config"), "Config kept as Anyreach holds it",
+			fmt.Sprintf("Version %d of agent %s was adopted from Anyreach (imported), and config differs from what Anyreach holds only "+
+				"where the service could have filled or normalized what was sent: %s. The provider cannot tell such a fill from an "+
+				"edit, so it keeps the version as it is (a published version is not replaced for this) and plans no change. To "+
+				"write these values anyway, change them to something Anyreach does not already hold in another spelling.",
+				state.Version.ValueInt64(), state.AgentID.ValueString(), strings.Join(ans.Unsure, ", ")))
+	}
+	if !ans.Changed {
 		plan.Config = state.Config
 	}
-	return !same, diags
+	return ans.Changed, diags
+}
+
+// rule returns the drift rule for a version, loading the AgentConfig
+// schema's shape only when the rule needs it.
+func (r *AgentVersionResource) rule(ctx context.Context, generated bool) *configRule {
+	return &configRule{load: func() *configjson.Shape { return r.shape(ctx) }, generated: generated}
 }
 
 // shape returns the AgentConfig schema's shape for the drift rule, or nil
 // when validation is off or the schema cannot be fetched.
-func (r *AgentVersionResource) shape(ctx context.Context) *configShape {
+func (r *AgentVersionResource) shape(ctx context.Context) *configjson.Shape {
 	if r.data == nil || !r.data.validateConfig {
 		return nil
 	}
@@ -342,7 +347,7 @@ func (r *AgentVersionResource) validatePlannedConfig(ctx context.Context, plan A
 	if r.data == nil || !r.data.validateConfig || plan.Config.IsNull() || plan.Config.IsUnknown() {
 		return
 	}
-	doc, err := decodeJSON(plan.Config.ValueString())
+	doc, err := configjson.Decode(plan.Config.ValueString())
 	if err != nil {
 		return // the JSON type's own validation reports malformed JSON on the attribute
 	}
@@ -409,22 +414,23 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 // written records the API's answer to the provider's own write: state keeps
 // the planned config text (a config without one, copied from base_version,
 // takes the stored config), and the stored config becomes the baseline that
-// later refreshes compare with (config_model.go).
+// later refreshes compare with (config_drift.go).
 func (r *AgentVersionResource) written(ctx context.Context, v *client.Version, m *AgentVersionResourceModel, private privateState) diag.Diagnostics {
 	server, diags := versionFromAPI(v, m)
 	if diags.HasError() {
 		return diags
 	}
-	rule := configRule{shape: r.shape(ctx), generated: m.GenerateInstructions.ValueBool()}
-	if m.Config.IsNull() || m.Config.IsUnknown() {
-		cfg, _, err := rule.refreshed("", nil, server)
-		if err != nil {
-			diags.AddError("Unexpected config from the API", err.Error())
-			return diags
-		}
-		m.Config = jsontypes.NewNormalizedValue(cfg)
+	planned := ""
+	if !m.Config.IsNull() && !m.Config.IsUnknown() {
+		planned = m.Config.ValueString()
 	}
-	diags.Append(writeBaseline(ctx, private, server, rule.implies(m.Config.ValueString(), server))...)
+	ans, err := r.rule(ctx, m.GenerateInstructions.ValueBool()).decide(driftQuery{Question: driftWrite, Planned: planned, Server: server})
+	if err != nil {
+		diags.AddError("Unexpected config from the API", err.Error())
+		return diags
+	}
+	m.Config = newConfigValue(ans.Config)
+	diags.Append(setConfigBaseline(ctx, private, ans.Config, ans.Baseline)...)
 	return diags
 }
 
@@ -456,34 +462,15 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rec := readBaselineRecord(ctx, req.Private)
-	rule := configRule{generated: state.GenerateInstructions.ValueBool()}
-	if prior != "" && rec.digest != "" && rec.digest == configDigest(server) {
-		// The stored config is the one the provider's last write left.
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		return
-	}
-	baseline := rec.value
-	if prior == "" || baseline == nil || !jsonEqual(server, baseline) {
-		// Only an import or an out-of-band change needs the schema's defaults.
-		rule.shape = r.shape(ctx)
-	}
-	if baseline == nil && rec.digest != "" && rule.shape != nil {
-		// Only the digest was kept: the baseline is the config plus the
-		// schema's defaults (see writeBaseline).
-		if pv, err := decodeJSON(prior); err == nil {
-			baseline = rule.shape.Comparable(pv)
-		}
-	}
-	cfg, newBaseline, err := rule.refreshed(prior, baseline, server)
+	rule := r.rule(ctx, state.GenerateInstructions.ValueBool())
+	ans, err := rule.decide(driftQuery{Question: driftRefresh, Prior: prior, Server: server,
+		Baseline: getConfigBaseline(ctx, req.Private, prior, rule.schema)})
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected config from the API", err.Error())
 		return
 	}
-	state.Config = jsontypes.NewNormalizedValue(cfg)
-	if rec.value == nil && rec.digest == "" {
-		resp.Diagnostics.Append(writeBaseline(ctx, resp.Private, newBaseline, rule.implies(cfg, newBaseline))...)
-	}
+	state.Config = newConfigValue(ans.Config)
+	resp.Diagnostics.Append(setConfigBaseline(ctx, resp.Private, ans.Config, ans.Baseline)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -497,8 +484,12 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
-	rec := readBaselineRecord(ctx, req.Private)
-	baseline := rec.value
+	rule := r.rule(ctx, state.GenerateInstructions.ValueBool())
+	recorded := getConfigBaseline(ctx, req.Private, state.Config.ValueString(), rule.schema)
+	var baseline any
+	if recorded != nil {
+		baseline = recorded.value
+	}
 
 	in := client.VersionUpdate{}
 	if !plan.Config.IsUnknown() && !plan.Config.IsNull() && (!plan.Config.Equal(state.Config) || takesOverInstructions(plan, state, baseline)) {
@@ -522,11 +513,14 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 			apiErrorDetail(fmt.Sprintf("Updating version %d of agent %s", number, agentID), err)+versionErrorHint(err))
 		return
 	}
-	if in.Config != nil || in.InstructionBuilderInputs != nil || (baseline == nil && rec.digest == "") {
+	if in.Config != nil || in.InstructionBuilderInputs != nil || recorded == nil {
 		resp.Diagnostics.Append(r.written(ctx, v, &plan, resp.Private)...)
 	} else {
 		_, diags := versionFromAPI(v, &plan)
 		resp.Diagnostics.Append(diags...)
+		// Nothing was written: the baseline stays, recorded against the
+		// planned text (the same text, or one equal in meaning).
+		resp.Diagnostics.Append(setConfigBaseline(ctx, resp.Private, plan.Config.ValueString(), recorded)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -576,14 +570,14 @@ func takesOverInstructions(plan, state AgentVersionResourceModel, baseline any) 
 		plan.Config.IsUnknown() || plan.Config.IsNull() {
 		return false
 	}
-	wanted, err := decodeJSON(plan.Config.ValueString())
+	wanted, err := configjson.Decode(plan.Config.ValueString())
 	if err != nil {
 		return false
 	}
 	w, _ := wanted.(map[string]any)
 	s, ok := baseline.(map[string]any)
 	want, written := w["instructions"]
-	return written && (!ok || !jsonEqual(want, s["instructions"]))
+	return written && (!ok || !configjson.Equal(want, s["instructions"]))
 }
 
 // Delete only forgets the version: the API has no way to delete one.
@@ -687,100 +681,20 @@ func versionFromAPI(v *client.Version, m *AgentVersionResourceModel) (any, diag.
 	m.InstructionsStatus = types.StringValue(v.InstructionsStatus)
 	m.CreatedAt = types.StringValue(v.CreatedAt)
 
-	server, err := decodeJSON(string(v.Config))
+	server, err := configjson.Decode(string(v.Config))
 	if err != nil {
 		diags.AddError("Unexpected config from the API", fmt.Sprintf("Version %d of agent %s has a config that is not JSON: %s", v.Version, v.AgentID, err))
 		return nil, diags
 	}
 
-	// The framework keeps the prior text when the API's is semantically equal
-	// (jsontypes.Normalized), so the server's formatting never shows as drift.
-	if len(v.InstructionBuilderInputs) == 0 || string(v.InstructionBuilderInputs) == "null" {
-		m.InstructionBuilderInputs = jsontypes.NewNormalizedNull()
-	} else {
-		m.InstructionBuilderInputs = jsontypes.NewNormalizedValue(string(v.InstructionBuilderInputs))
+	// The prior text stays when the API's holds the same JSON, so the
+	// server's formatting never shows as drift.
+	switch inputs := string(v.InstructionBuilderInputs); {
+	case inputs == "" || inputs == "null":
+		m.InstructionBuilderInputs = types.StringNull()
+	case m.InstructionBuilderInputs.IsNull() || m.InstructionBuilderInputs.IsUnknown() ||
+		!sameJSON(m.InstructionBuilderInputs.ValueString(), inputs):
+		m.InstructionBuilderInputs = newConfigValue(inputs)
 	}
 	return server, diags
-}
-
-// privateState is the framework's private state of a resource, as requests
-// and responses carry it.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-// baselineKey names the private-state entry that holds the config the API
-// answered to the provider's last write (config_model.go).
-const baselineKey = "stored_config"
-
-// baselineRecord is what private state holds of the baseline: the stored
-// config itself, or only its digest when the configuration plus the
-// schema's defaults says the same (the usual case), which keeps a fleet's
-// state from holding every config twice.
-type baselineRecord struct {
-	value  any    // the stored config, when kept whole
-	digest string // configDigest of it, when only that is kept
-}
-
-// readBaseline returns the baseline when it is kept whole, or nil.
-func readBaseline(ctx context.Context, private interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}) any {
-	return readBaselineRecord(ctx, private).value
-}
-
-// readBaselineRecord returns what private state holds of the baseline.
-func readBaselineRecord(ctx context.Context, private interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}) baselineRecord {
-	if private == nil {
-		return baselineRecord{}
-	}
-	raw, diags := private.GetKey(ctx, baselineKey)
-	if diags.HasError() || len(raw) == 0 {
-		return baselineRecord{}
-	}
-	v, err := decodeJSON(string(raw))
-	if err != nil {
-		return baselineRecord{}
-	}
-	if d, ok := v.(string); ok && strings.HasPrefix(d, digestPrefix) {
-		return baselineRecord{digest: d}
-	}
-	return baselineRecord{value: v}
-}
-
-// digestPrefix marks a baseline kept as a digest.
-const digestPrefix = "sha256:"
-
-// configDigest is the digest of a config's canonical encoding.
-func configDigest(v any) string {
-	text, err := encodeJSON(v)
-	if err != nil {
-		return ""
-	}
-	sum := sha256.Sum256([]byte(text))
-	return digestPrefix + hex.EncodeToString(sum[:])
-}
-
-// writeBaseline records the baseline: only its digest when digestOnly (the
-// configuration plus the schema's defaults equals it), else whole.
-func writeBaseline(ctx context.Context, private privateState, server any, digestOnly bool) diag.Diagnostics {
-	if private == nil || server == nil {
-		return nil
-	}
-	var text string
-	var err error
-	if digestOnly {
-		text, err = encodeJSON(configDigest(server))
-	} else {
-		text, err = encodeJSON(server)
-	}
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Unexpected config from the API", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, baselineKey, []byte(text))
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
@@ -184,7 +185,7 @@ resource "anyreach_agent_version" "copy" {
 				if len(agents) != 1 || len(agents[0].Versions) != 2 {
 					return fmt.Errorf("want one agent with two versions, got %+v", agents)
 				}
-				if a, b := agents[0].Versions[0].Config, agents[0].Versions[1].Config; !jsonEqual(normalizedAny(a), normalizedAny(b)) {
+				if a, b := agents[0].Versions[0].Config, agents[0].Versions[1].Config; !configjson.Equal(normalizedAny(a), normalizedAny(b)) {
 					return fmt.Errorf("the copy's config differs from version 1's: %v vs %v", b, a)
 				}
 				return nil
@@ -415,7 +416,7 @@ func expectStored(emu *testEmulator, agentID string, version int, want map[strin
 					m, _ := cur.(map[string]any)
 					cur = m[k]
 				}
-				if !jsonEqual(cur, normalizedAny(w)) {
+				if !configjson.Equal(cur, normalizedAny(w)) {
 					return fmt.Errorf("stored config of version %d has %s = %v, want %v", version, p, cur, w)
 				}
 			}
@@ -432,7 +433,7 @@ func normalizedAny(v any) any {
 	if err != nil {
 		return err
 	}
-	out, err := decodeJSON(string(b))
+	out, err := configjson.Decode(string(b))
 	if err != nil {
 		return err
 	}

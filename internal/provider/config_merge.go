@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"strings"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 // The deep merge behind provider::anyreach::config_merge, the rule users rely
@@ -64,7 +66,7 @@ func mergeJSONDocuments(docs []string) (string, int, error) {
 	if merged == nil {
 		merged = map[string]any{}
 	}
-	out, err := encodeJSON(merged)
+	out, err := configjson.Encode(merged)
 	if err != nil {
 		return "", -1, err
 	}
@@ -76,7 +78,7 @@ func decodeJSONObject(doc string) (map[string]any, error) {
 	if strings.TrimSpace(doc) == "" {
 		return nil, fmt.Errorf("is an empty string, not a JSON object")
 	}
-	v, err := decodeJSON(doc)
+	v, err := configjson.Decode(doc)
 	if err != nil {
 		return nil, fmt.Errorf("is not valid JSON: %w", err)
 	}

@@ -3,6 +3,8 @@ package provider
 import (
 	"strings"
 	"testing"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 func TestMergeJSONDocuments(t *testing.T) {
@@ -137,16 +139,16 @@ func TestMergeJSONObjectsLeavesInputsAlone(t *testing.T) {
 	t.Parallel()
 	base := map[string]any{"a": map[string]any{"b": "1", "c": "2"}, "d": "3"}
 	overlay := map[string]any{"a": map[string]any{"b": nil, "e": "4"}, "d": nil}
-	baseBefore, _ := encodeJSON(base)
-	overlayBefore, _ := encodeJSON(overlay)
-	got, _ := encodeJSON(mergeJSONObjects(base, overlay))
+	baseBefore, _ := configjson.Encode(base)
+	overlayBefore, _ := configjson.Encode(overlay)
+	got, _ := configjson.Encode(mergeJSONObjects(base, overlay))
 	if want := `{"a":{"c":"2","e":"4"}}`; got != want {
 		t.Errorf("merged %s, want %s", got, want)
 	}
-	if after, _ := encodeJSON(base); after != baseBefore {
+	if after, _ := configjson.Encode(base); after != baseBefore {
 		t.Errorf("base changed: %s, was %s", after, baseBefore)
 	}
-	if after, _ := encodeJSON(overlay); after != overlayBefore {
+	if after, _ := configjson.Encode(overlay); after != overlayBefore {
 		t.Errorf("overlay changed: %s, was %s", after, overlayBefore)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -30,7 +31,7 @@ type agentConfigSchema struct {
 	sha256     string
 	properties []string
 	compiled   *jsonschema.Schema
-	shape      *configShape // defaults and declared keys, for the drift rule (config_model.go)
+	shape      *configjson.Shape // defaults and declared keys, for the drift rule (config_model.go)
 }
 
 // schemaCacheEntry holds one API's schema; the mutex makes concurrent
@@ -92,7 +93,7 @@ func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
 		}
 		return nil, fmt.Errorf("compiling the AgentConfig schema: %w", err)
 	}
-	tree, err := decodeJSON(string(raw))
+	tree, err := configjson.Decode(string(raw))
 	if err != nil {
 		return nil, fmt.Errorf("the AgentConfig schema is not valid JSON: %w", err)
 	}
@@ -289,4 +290,30 @@ func discriminatorFailure(e *jsonschema.ValidationError, depth int) *jsonschema.
 		}
 	}
 	return nil
+}
+
+// jsonPointerToPath renders instance location tokens as config.a.b[0].c.
+func jsonPointerToPath(root string, tokens []string) string {
+	var b strings.Builder
+	b.WriteString(root)
+	for _, t := range tokens {
+		if _, err := strconv.Atoi(t); err == nil {
+			b.WriteString("[" + t + "]")
+			continue
+		}
+		b.WriteString("." + t)
+	}
+	return b.String()
+}
+
+// sortedUnique sorts and de-duplicates strings.
+func sortedUnique(in []string) []string {
+	sort.Strings(in)
+	out := in[:0]
+	for i, s := range in {
+		if i == 0 || s != in[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -3,6 +3,8 @@ package provider
 import (
 	"reflect"
 	"testing"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 // testUnionSchema has the two shapes that make raw JSON Schema errors noisy:
@@ -59,7 +61,7 @@ func TestAgentConfigSchemaValidate(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			doc, err := decodeJSON(tc.config)
+			doc, err := configjson.Decode(tc.config)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -15,6 +15,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -70,7 +71,7 @@ func TestHostileSchemaExternalRef(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a schema with references inside the document: %v", err)
 	}
-	doc, _ := decodeJSON(`{"llm": {}}`)
+	doc, _ := configjson.Decode(`{"llm": {}}`)
 	if got := s.validate(doc); len(got) != 1 || !strings.Contains(got[0], `config.llm: missing required key "model"`) {
 		t.Errorf("validate = %q", got)
 	}

@@ -57,7 +57,7 @@ func (jsonDocumentLimits) ValidateString(_ context.Context, req validator.String
 
 // jsonDepth returns how deeply objects and arrays nest in a JSON text, in
 // one pass without decoding it: brackets inside strings do not count.
-// Malformed JSON is left to the JSON type's own validation.
+// Malformed JSON is left to jsonText.
 func jsonDepth(s string) int {
 	depth, deepest := 0, 0
 	inString, escaped := false, false

@@ -14,8 +14,9 @@ import (
 	"testing"
 
 	"context"
-	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 	"sync"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
 // TestCLITokenNeverLeaks runs the real terraform CLI against the provider

@@ -1,15 +1,21 @@
 package provider
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 )
 
 // testShape is the emulator's AgentConfig schema, the one the acceptance
 // tests are served.
-func testShape(t testing.TB) *configShape {
+func testShape(t testing.TB) *configjson.Shape {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "emulator", "agent_config_schema.json"))
 	if err != nil {
@@ -27,7 +33,7 @@ func mustJSON(t testing.TB, s string) any {
 	if s == "" {
 		return nil
 	}
-	v, err := decodeJSON(s)
+	v, err := configjson.Decode(s)
 	if err != nil {
 		t.Fatalf("%s: %v", s, err)
 	}
@@ -80,7 +86,7 @@ func TestConfigRuleEquivalent(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := configRule{shape: shape, generated: tc.generated}
+			r := &configRule{shape: shape, generated: tc.generated}
 			if got := r.equivalent(mustJSON(t, tc.a), mustJSON(t, tc.b)); got != tc.want {
 				t.Errorf("equivalent = %v, want %v", got, tc.want)
 			}
@@ -124,8 +130,8 @@ func TestConfigRuleRefreshed(t *testing.T) {
 			server:       baseline[:len(baseline)-1] + `,"config_revision":8}`,
 			want:         `{"instructions":"Book & confirm.","llm":{"model":"gpt-4o"},"type":"static_prompt","voice":{"voice_id":"stock-rachel"}}`,
 			wantBaseline: baseline[:len(baseline)-1] + `,"config_revision":8}`},
-		{name: "an import without the schema takes the stored config without null fields", prior: "", baseline: "", noShape: true,
-			server: `{"b":1,"a":{"y":true,"x":null}}`, want: `{"a":{"y":true},"b":1}`, wantBaseline: `{"b":1,"a":{"y":true,"x":null}}`},
+		{name: "an import without the schema takes the stored config as it is, nulls included", prior: "", baseline: "", noShape: true,
+			server: `{"b":1,"a":{"y":true,"x":null}}`, want: `{"a":{"x":null,"y":true},"b":1}`, wantBaseline: `{"b":1,"a":{"y":true,"x":null}}`},
 		{name: "state from before baselines adopts a matching stored config", prior: `{"type":"static_prompt","instructions":"x","llm":{"model":"m"}}`, baseline: "",
 			server:       `{"type":"static_prompt","instructions":"x","llm":{"model":"m","temperature":0.7,"max_tokens":1024},"max_tool_steps":10}`,
 			wantBaseline: `{"type":"static_prompt","instructions":"x","llm":{"model":"m","temperature":0.7,"max_tokens":1024},"max_tool_steps":10}`},
@@ -133,7 +139,7 @@ func TestConfigRuleRefreshed(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			r := configRule{shape: shape}
+			r := &configRule{shape: shape}
 			if tc.noShape {
 				r.shape = nil
 			}
@@ -152,7 +158,7 @@ func TestConfigRuleRefreshed(t *testing.T) {
 			if wantBaseline == "" {
 				wantBaseline = tc.baseline
 			}
-			if !jsonEqual(gotBaseline, mustJSON(t, wantBaseline)) {
+			if !configjson.Equal(gotBaseline, mustJSON(t, wantBaseline)) {
 				t.Errorf("baseline\n got: %v\nwant: %s", gotBaseline, wantBaseline)
 			}
 		})
@@ -161,7 +167,7 @@ func TestConfigRuleRefreshed(t *testing.T) {
 
 func TestConfigRuleWithoutSchemaComparesWrittenKeys(t *testing.T) {
 	t.Parallel()
-	r := configRule{}
+	r := &configRule{}
 	stored := mustJSON(t, `{"type":"static_prompt","instructions":"x","llm":{"model":"m","temperature":0.7}}`)
 	if !r.writtenKeysMatch(mustJSON(t, `{"type":"static_prompt","llm":{"model":"m"}}`), stored) {
 		t.Error("a config that writes a subset of the stored keys should match on those keys")
@@ -188,11 +194,11 @@ func FuzzRefreshConfig(f *testing.F) {
 	}
 	shape := testShape(f)
 	f.Fuzz(func(t *testing.T, user, other string) {
-		uv, err := decodeJSON(user)
+		uv, err := configjson.Decode(user)
 		if err != nil {
 			return
 		}
-		r := configRule{shape: shape}
+		r := &configRule{shape: shape}
 		server := r.view(uv) // the service fills the schema's defaults
 		if !r.equivalent(uv, server) {
 			t.Fatalf("a config must match its defaulted self:\nuser:   %s\nserver: %v", user, server)
@@ -209,7 +215,7 @@ func FuzzRefreshConfig(f *testing.F) {
 			t.Fatalf("an import must keep everything that matters:\nserver:   %v\nimported: %s", server, imported)
 		}
 
-		ov, err := decodeJSON(other)
+		ov, err := configjson.Decode(other)
 		if err != nil {
 			return
 		}
@@ -247,33 +253,107 @@ func TestSchemaProblemsNeverQuoteStrings(t *testing.T) {
 	}
 }
 
-// TestConfigRuleImplies: the stored config is kept whole in private state
-// only where the configuration plus the schema's defaults does not already
-// say it; otherwise its digest is enough and the baseline is derived again.
-func TestConfigRuleImplies(t *testing.T) {
+// TestConfigBaselineRecord: the baseline is recorded as a patch from the
+// config text in state to the service's answer, so private state holds what
+// the service filled (a fraction of the config) and reads back exactly the
+// answer, nulls inside free-form objects included.
+func TestConfigBaselineRecord(t *testing.T) {
 	t.Parallel()
-	shape := testShape(t)
-	const config = `{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"voice":{"speed":1}}`
-	const filled = `{"type":"static_prompt","instructions":"x","llm":{"model":"m","temperature":0.7,"max_tokens":1024},"max_tool_steps":10,` +
-		`"voice":{"provider":"elevenlabs","language":"en-US","speed":1.0,"emotion":"neutral"}}`
-	cases := []struct {
-		name, stored string
-		rule         configRule
-		want         bool
-	}{
-		{"defaults filled, 1 stored as 1.0", filled, configRule{shape: shape}, true},
-		{"a value the service changed (a stock voice)", filled[:len(filled)-2] + `,"voice_id":"stock"}}`, configRule{shape: shape}, false},
-		{"a key the service keeps for itself", filled[:len(filled)-1] + `,"revision":3}`, configRule{shape: shape}, false},
-		{"without the schema", filled, configRule{}, false},
-		{"while generation owns the instructions", filled, configRule{shape: shape, generated: true}, false},
-	}
-	for _, tc := range cases {
-		if got := tc.rule.implies(config, mustJSON(t, tc.stored)); got != tc.want {
-			t.Errorf("%s: implies = %v, want %v", tc.name, got, tc.want)
+	config := `{"type":"static_prompt","instructions":"` + strings.Repeat("Long prompt. ", 2000) + `","llm":{"model":"m"},` +
+		`"tools":[{"name":"t","description":"d","properties":{"when":{"default":null}},"actions":[{"type":"hangup"}]}],"voice":{"language":"en-us"}}`
+	server := mustJSON(t, `{"type":"static_prompt","instructions":"`+strings.Repeat("Long prompt. ", 2000)+`","llm":{"model":"m","temperature":0.7,"max_tokens":1024},`+
+		`"tools":[{"name":"t","description":"d","properties":{"when":{"default":null}},"actions":[{"type":"hangup"}],"required":[],"actions_on_error":[]}],`+
+		`"voice":{"language":"en-US","voice_id":"stock"},"max_tool_steps":10,"stt":null}`)
+	for _, adopted := range []bool{false, true} {
+		private := &memoryPrivate{}
+		if diags := setConfigBaseline(t.Context(), private, config, &configBaseline{value: server, adopted: adopted}); diags.HasError() {
+			t.Fatal(diags)
+		}
+		got := getConfigBaseline(t.Context(), private, config, func() *configjson.Shape { return nil })
+		if got == nil || !configjson.Equal(got.value, server) || got.adopted != adopted {
+			t.Fatalf("the baseline read back differs: %+v", got)
+		}
+		if n := len(private.keys[baselineKey]); n*20 > len(config) {
+			t.Errorf("the record is %d bytes for a %d-byte config: more than a small fraction", n, len(config))
+		}
+		if got := getConfigBaseline(t.Context(), private, `{"other":1}`, nil); got != nil {
+			t.Errorf("a record read against another config text must not apply: %+v", got)
 		}
 	}
-	// What is derived again is exactly what was stored.
-	if !jsonEqual(shape.Comparable(mustJSON(t, config)), mustJSON(t, filled)) {
-		t.Error("the derived baseline differs from the stored config")
+}
+
+// TestConfigBaselineLegacyRecords: state written by the provider before the
+// patch form keeps working: the whole stored config is read as it is, and a
+// digest stands for the config plus the schema's defaults when it digests that.
+func TestConfigBaselineLegacyRecords(t *testing.T) {
+	t.Parallel()
+	shape := testShape(t)
+	const config = `{"type":"static_prompt","instructions":"x","llm":{"model":"m"}}`
+	whole := &memoryPrivate{keys: map[string][]byte{legacyBaselineKey: []byte(`{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"rev":1}`)}}
+	if got := getConfigBaseline(t.Context(), whole, config, nil); got == nil || !configjson.Equal(got.value, mustJSON(t, string(whole.keys[legacyBaselineKey]))) {
+		t.Errorf("a whole legacy baseline was not read: %+v", got)
 	}
+	derived := shape.Comparable(mustJSON(t, config))
+	text, _ := configjson.Encode(derived)
+	sum := sha256.Sum256([]byte(text))
+	digest := &memoryPrivate{keys: map[string][]byte{legacyBaselineKey: []byte(`"sha256:` + hex.EncodeToString(sum[:]) + `"`)}}
+	got := getConfigBaseline(t.Context(), digest, config, func() *configjson.Shape { return shape })
+	if got == nil || !configjson.Equal(got.value, derived) {
+		t.Errorf("a digest baseline was not derived again: %+v", got)
+	}
+	if got := getConfigBaseline(t.Context(), digest, `{"type":"static_prompt","instructions":"y"}`, func() *configjson.Shape { return shape }); got != nil {
+		t.Errorf("a digest of another config must not stand for this one: %+v", got)
+	}
+}
+
+// TestConfigRuleAdoptedFills: after an import, a configuration that differs
+// from the stored config only where the service fills or normalizes keeps
+// the version, naming the keys; any other difference is a change.
+func TestConfigRuleAdoptedFills(t *testing.T) {
+	t.Parallel()
+	r := &configRule{shape: testShape(t)}
+	const imported = `{"instructions":"x","llm":{"model":"m"},"type":"static_prompt","voice":{"language":"en-US","voice_id":"stock"}}`
+	adopted := &configBaseline{value: mustJSON(t, imported), adopted: true}
+	cases := []struct {
+		name, planned string
+		baseline      *configBaseline
+		changed       bool
+		unsure        string
+	}{
+		{"the user's own config, normalized and filled by the service", `{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"voice":{"language":"en-us"}}`,
+			adopted, false, "voice.language, voice.voice_id"},
+		{"an edit", `{"type":"static_prompt","instructions":"y","llm":{"model":"m"},"voice":{"language":"en-us"}}`, adopted, true, ""},
+		{"a key the service does not hold", `{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"voice":{"language":"en-US","voice_id":"stock"},"starting_message":"hi"}`,
+			adopted, true, ""},
+		{"after a write of the user's config the same difference is a change", `{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"voice":{"language":"en-us"}}`,
+			&configBaseline{value: mustJSON(t, imported)}, true, ""},
+	}
+	for _, tc := range cases {
+		ans, err := r.decide(driftQuery{Question: driftPlan, Prior: imported, Planned: tc.planned, Baseline: tc.baseline})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Changed != tc.changed || strings.Join(ans.Unsure, ", ") != tc.unsure {
+			t.Errorf("%s: changed %v unsure %q, want %v %q", tc.name, ans.Changed, ans.Unsure, tc.changed, tc.unsure)
+		}
+	}
+}
+
+// memoryPrivate is private state in memory.
+type memoryPrivate struct{ keys map[string][]byte }
+
+func (p *memoryPrivate) GetKey(_ context.Context, k string) ([]byte, diag.Diagnostics) {
+	return p.keys[k], nil
+}
+
+func (p *memoryPrivate) SetKey(_ context.Context, k string, v []byte) diag.Diagnostics {
+	if p.keys == nil {
+		p.keys = map[string][]byte{}
+	}
+	if len(v) == 0 {
+		delete(p.keys, k)
+	} else {
+		p.keys[k] = v
+	}
+	return nil
 }
