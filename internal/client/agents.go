@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 // UnmarshalJSON decodes an agent tolerantly: the ID comes from "agent_id" or,
@@ -28,11 +31,22 @@ func (a *Agent) UnmarshalJSON(data []byte) error {
 		IsDemo    *bool   `json:"is_demo"`
 		CreatedAt *string `json:"created_at"`
 		UpdatedAt *string `json:"updated_at"`
+		// Metadata is decoded with numbers kept exact (1.0 stays 1.0 and a
+		// large integer keeps its digits), so writing it back keeps its type.
+		Metadata json.RawMessage `json:"metadata"`
 	}
 	if err := json.Unmarshal(data, &aux); err != nil {
 		return err
 	}
 	*a = Agent(aux.agentFields)
+	if len(aux.Metadata) > 0 && string(aux.Metadata) != "null" {
+		m, err := configjson.Decode(string(aux.Metadata))
+		obj, isObject := m.(map[string]any)
+		if err != nil || !isObject {
+			return fmt.Errorf("%w: the agent's metadata is not a JSON object", ErrMalformedResponse)
+		}
+		a.Metadata = obj
+	}
 	if a.ID == "" {
 		a.ID = aux.AltID
 	}
@@ -76,8 +90,8 @@ func (o AgentListOptions) values() url.Values {
 	b.str("name", o.Name)
 	b.boolean("active", o.Active)
 	b.boolean("is_demo", o.IsDemo)
-	if len(o.Metadata) > 0 {
-		m, _ := json.Marshal(o.Metadata) // a map of strings always encodes
+	if strs := stringMetadata(o.Metadata); len(strs) > 0 {
+		m, _ := json.Marshal(strs) // a map of strings always encodes
 		q.Set("metadata", string(m))
 	}
 	b.timeRange(o.CreatedAfter, o.CreatedBefore, o.UpdatedAfter, o.UpdatedBefore)
@@ -96,7 +110,69 @@ func agentPath(id string) (string, error) {
 
 // ListAgents returns every agent matching opts, following all pages.
 func (c *Client) ListAgents(ctx context.Context, opts AgentListOptions) ([]Agent, error) {
-	return listAll[Agent](ctx, c, "/core/agents", opts.values())
+	agents, err := listAll[Agent](ctx, c, "/core/agents", opts.values())
+	if err != nil {
+		return nil, err
+	}
+	out := agents[:0]
+	for _, a := range agents {
+		if metadataMatches(a.Metadata, opts.Metadata) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// stringMetadata is the part of a metadata filter the service can match:
+// values that are not the JSON text of a number, boolean, null, object or
+// array, which can only match a stored string.
+func stringMetadata(pairs map[string]string) map[string]string {
+	out := make(map[string]string, len(pairs))
+	for k, v := range pairs {
+		if _, typed := typedMetadataValue(v); !typed {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// typedMetadataValue decodes a filter value that is the JSON text of a
+// value other than a string.
+func typedMetadataValue(v string) (any, bool) {
+	d, err := configjson.Decode(v)
+	if err != nil {
+		return nil, false
+	}
+	_, isString := d.(string)
+	return d, !isString
+}
+
+// metadataMatches reports whether metadata holds every pair of a filter as
+// the provider shows metadata: a value matches a stored string equal to it,
+// or a stored value of another JSON type whose JSON text it is (3 matches
+// the number 3 and the string "3"). The service matches the string pairs
+// already; this is the check for the others.
+func metadataMatches(metadata map[string]any, pairs map[string]string) bool {
+	for k, v := range pairs {
+		want, typed := typedMetadataValue(v)
+		if !typed {
+			continue
+		}
+		got, has := metadata[k]
+		if !has {
+			return false
+		}
+		if s, isString := got.(string); isString {
+			if s != v {
+				return false
+			}
+			continue
+		}
+		if !configjson.Equal(got, want) {
+			return false
+		}
+	}
+	return true
 }
 
 // GetAgent returns one agent with its versions, phone numbers and SIP

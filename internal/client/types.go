@@ -65,9 +65,13 @@ type AgentUpdate struct {
 
 // AgentListOptions are the filters of GET /core/agents. Zero values are not sent.
 type AgentListOptions struct {
-	Name          string
-	Active        *bool
-	IsDemo        *bool
+	Name   string
+	Active *bool
+	IsDemo *bool
+	// Metadata keeps the agents whose metadata holds every pair, written as
+	// anyreach_agent shows metadata: "3" matches a stored number 3 as well
+	// as the string "3", and "true" the boolean. String values are matched
+	// by the service, the others by the client after listing.
 	Metadata      map[string]string
 	CreatedAfter  *time.Time
 	CreatedBefore *time.Time

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
 var (
@@ -33,6 +34,7 @@ type AgentDataSource struct {
 type AgentDataSourceModel struct {
 	// AgentResourceModel holds the agent's own fields, as the resource does.
 	AgentResourceModel
+	MetadataJSON types.String `tfsdk:"metadata_json"`
 	Versions     types.List   `tfsdk:"versions"`
 	PhoneNumbers types.List   `tfsdk:"phone_numbers"`
 	SIPURI       types.String `tfsdk:"sip_uri"`
@@ -67,9 +69,11 @@ func (d *AgentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, 
 			"description": schema.StringAttribute{Description: "Description of the agent.", Computed: true},
 			"active":      schema.BoolAttribute{Description: "Whether the agent accepts conversations.", Computed: true},
 			"is_demo":     schema.BoolAttribute{Description: "Whether the agent is a demo agent.", Computed: true},
-			"metadata":    schema.MapAttribute{Description: "Key/value labels of the agent.", ElementType: types.StringType, Computed: true},
-			"created_at":  schema.StringAttribute{Description: "When the agent was created (RFC 3339).", Computed: true},
-			"updated_at":  schema.StringAttribute{Description: "When the agent was last changed (RFC 3339).", Computed: true},
+			"metadata": schema.MapAttribute{Description: "Key/value labels of the agent, a value of another JSON type than a string shown as its JSON text, " +
+				"as `anyreach_agent` shows them.", ElementType: types.StringType, Computed: true},
+			"metadata_json": schema.StringAttribute{Description: metadataJSONDescription, Computed: true},
+			"created_at":    schema.StringAttribute{Description: "When the agent was created (RFC 3339).", Computed: true},
+			"updated_at":    schema.StringAttribute{Description: "When the agent was last changed (RFC 3339).", Computed: true},
 			"versions": schema.ListNestedAttribute{
 				Description: "Every version of the agent, oldest first.",
 				Computed:    true,
@@ -136,6 +140,8 @@ func (d *AgentDataSource) Read(ctx context.Context, req datasource.ReadRequest, 
 func agentDataFromAPI(a *client.Agent, m *AgentDataSourceModel) diag.Diagnostics {
 	diags := agentFromAPI(a, &m.AgentResourceModel)
 	var d diag.Diagnostics
+	m.MetadataJSON, d = metadataJSON(a.Metadata)
+	diags.Append(d...)
 
 	versions := make([]attr.Value, 0, len(a.Versions))
 	for _, v := range a.Versions {
@@ -169,4 +175,22 @@ func agentDataFromAPI(a *client.Agent, m *AgentDataSourceModel) diag.Diagnostics
 		m.SIPURI = types.StringValue(a.SIPEndpoint.URI)
 	}
 	return diags
+}
+
+// metadataJSONDescription describes metadata_json on the data sources.
+const metadataJSONDescription = "The agent's metadata as one JSON object, every value in the JSON type Anyreach holds " +
+	"(`jsondecode(...)` gives numbers as numbers and booleans as booleans)."
+
+// metadataJSON is the API's metadata as JSON text, types kept.
+func metadataJSON(m map[string]any) (types.String, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if m == nil {
+		m = map[string]any{}
+	}
+	text, err := configjson.Encode(m)
+	if err != nil {
+		diags.AddError("Unexpected metadata from the API", err.Error())
+		return types.StringNull(), diags
+	}
+	return types.StringValue(text), diags
 }

@@ -104,7 +104,9 @@ func (r *AgentResource) Schema(ctx context.Context, _ resource.SchemaRequest, re
 			},
 			"metadata": schema.MapAttribute{
 				Description: "Key/value labels stored on the agent (the `metadata` object of the API). The agents list can be filtered by them " +
-					"(see the `anyreach_agents` data source). Values that the API holds as non-strings are shown JSON-encoded.",
+					"(see the `anyreach_agents` data source). A value the API holds as another JSON type than a string (a number, " +
+					"boolean, object, array or null, for example set in the dashboard) is shown as its JSON text (`3`, `true`), and " +
+					"an update that leaves it as it is writes it back as the same JSON value; a value changed here is written as the string given.",
 				ElementType: types.StringType,
 				Optional:    true,
 				Computed:    true,
@@ -140,7 +142,7 @@ func (r *AgentResource) Create(ctx context.Context, req resource.CreateRequest, 
 	}
 	ctx, cancel := operationDeadline(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
 	defer cancel()
-	fields, diags := agentFields(ctx, plan.AgentResourceModel)
+	fields, diags := agentFields(ctx, plan.AgentResourceModel, types.MapNull(types.StringType), nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -157,6 +159,7 @@ func (r *AgentResource) Create(ctx context.Context, req resource.CreateRequest, 
 		return
 	}
 	resp.Diagnostics.Append(agentFromAPI(agent, &plan.AgentResourceModel)...)
+	resp.Diagnostics.Append(setMetadataTypes(ctx, resp.Private, agent.Metadata)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -180,20 +183,22 @@ func (r *AgentResource) Read(ctx context.Context, req resource.ReadRequest, resp
 		return
 	}
 	resp.Diagnostics.Append(agentFromAPI(agent, &state.AgentResourceModel)...)
+	resp.Diagnostics.Append(setMetadataTypes(ctx, resp.Private, agent.Metadata)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // Update sends every argument; the API leaves absent fields alone, but sending
 // all of them also reverts drift in fields the plan did not otherwise touch.
 func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan agentResourceState
+	var plan, state agentResourceState
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 	ctx, cancel := operationDeadline(ctx, plan.Timeouts.Update, &resp.Diagnostics, false)
 	defer cancel()
-	fields, diags := agentFields(ctx, plan.AgentResourceModel)
+	fields, diags := agentFields(ctx, plan.AgentResourceModel, state.Metadata, getMetadataTypes(ctx, req.Private))
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -205,6 +210,7 @@ func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	resp.Diagnostics.Append(agentFromAPI(agent, &plan.AgentResourceModel)...)
+	resp.Diagnostics.Append(setMetadataTypes(ctx, resp.Private, agent.Metadata)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -309,9 +315,11 @@ func findAgentByName(ctx context.Context, c *client.Client, name string) (*clien
 
 // agentFields is every argument of the plan as the API's agent fields.
 // Metadata is always sent (empty when none), so removing the last key from
-// configuration clears it in Anyreach too.
-func agentFields(ctx context.Context, plan AgentResourceModel) (client.AgentUpdate, diag.Diagnostics) {
-	metadata, diags := metadataToAPI(ctx, plan.Metadata)
+// configuration clears it in Anyreach too; a value the API holds as another
+// JSON type than a string (typed, with its text in prior) is sent as that
+// value while the plan leaves it as it is.
+func agentFields(ctx context.Context, plan AgentResourceModel, prior types.Map, typed map[string]bool) (client.AgentUpdate, diag.Diagnostics) {
+	metadata, diags := metadataToAPI(ctx, plan.Metadata, prior, typed)
 	if metadata == nil {
 		metadata = map[string]any{}
 	}
@@ -339,7 +347,8 @@ func agentFromAPI(a *client.Agent, m *AgentResourceModel) diag.Diagnostics {
 }
 
 // metadataFromAPI turns the API's metadata object into a map of strings;
-// non-string values are JSON-encoded so nothing is silently dropped.
+// non-string values are shown as their JSON text (3, true, {"a":1}, null),
+// and written back as the same JSON value (metadataToAPI).
 func metadataFromAPI(in map[string]any) (types.Map, diag.Diagnostics) {
 	elems := make(map[string]attr.Value, len(in))
 	for k, v := range in {
@@ -357,16 +366,27 @@ func metadataFromAPI(in map[string]any) (types.Map, diag.Diagnostics) {
 }
 
 // metadataToAPI turns the planned map into the API's metadata object; nil when
-// the map is null or unknown, so the server keeps its default.
-func metadataToAPI(ctx context.Context, m types.Map) (map[string]any, diag.Diagnostics) {
+// the map is null or unknown, so the server keeps its default. A key the API
+// holds as a non-string (typed) whose text the plan leaves as it was in
+// prior is sent as the JSON value that text is, so an unrelated update never
+// turns 3 into "3"; a value the configuration changes is sent as written.
+func metadataToAPI(ctx context.Context, m, prior types.Map, typed map[string]bool) (map[string]any, diag.Diagnostics) {
 	if m.IsNull() || m.IsUnknown() {
 		return nil, nil
 	}
-	var strs map[string]string
+	var strs, before map[string]string
 	diags := m.ElementsAs(ctx, &strs, false)
+	if !prior.IsNull() && !prior.IsUnknown() {
+		diags.Append(prior.ElementsAs(ctx, &before, false)...)
+	}
 	out := make(map[string]any, len(strs))
 	for k, v := range strs {
 		out[k] = v
+		if was, ok := before[k]; ok && typed[k] && was == v {
+			if value, err := configjson.Decode(v); err == nil {
+				out[k] = value
+			}
+		}
 	}
 	return out, diags
 }

@@ -44,14 +44,15 @@ type AgentsDataSourceModel struct {
 }
 
 var agentListItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"id":          types.StringType,
-	"name":        types.StringType,
-	"description": types.StringType,
-	"active":      types.BoolType,
-	"is_demo":     types.BoolType,
-	"metadata":    types.MapType{ElemType: types.StringType},
-	"created_at":  types.StringType,
-	"updated_at":  types.StringType,
+	"id":            types.StringType,
+	"name":          types.StringType,
+	"description":   types.StringType,
+	"active":        types.BoolType,
+	"is_demo":       types.BoolType,
+	"metadata":      types.MapType{ElemType: types.StringType},
+	"metadata_json": types.StringType,
+	"created_at":    types.StringType,
+	"updated_at":    types.StringType,
 }}
 
 // Metadata sets the data source type name.
@@ -72,7 +73,7 @@ func (d *AgentsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"name":           schema.StringAttribute{Description: "Only agents with exactly this name.", Optional: true},
 			"active":         schema.BoolAttribute{Description: "Only active (`true`) or inactive (`false`) agents.", Optional: true},
 			"is_demo":        schema.BoolAttribute{Description: "Only demo (`true`) or non-demo (`false`) agents.", Optional: true},
-			"metadata":       schema.MapAttribute{Description: "Only agents whose metadata contains all these key/value pairs.", ElementType: types.StringType, Optional: true},
+			"metadata":       schema.MapAttribute{Description: "Only agents whose metadata contains all these key/value pairs, values written as `anyreach_agent` shows them: `\"3\"` matches a stored number 3 and a stored string \"3\", `\"true\"` a boolean.", ElementType: types.StringType, Optional: true},
 			"created_after":  timeFilter("created after this time"),
 			"created_before": timeFilter("created before this time"),
 			"updated_after":  timeFilter("changed after this time"),
@@ -87,9 +88,11 @@ func (d *AgentsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 					"description": schema.StringAttribute{Description: "The agent's description.", Computed: true},
 					"active":      schema.BoolAttribute{Description: "Whether the agent accepts conversations.", Computed: true},
 					"is_demo":     schema.BoolAttribute{Description: "Whether the agent is a demo agent.", Computed: true},
-					"metadata":    schema.MapAttribute{Description: "The agent's metadata.", ElementType: types.StringType, Computed: true},
-					"created_at":  schema.StringAttribute{Description: "When the agent was created.", Computed: true},
-					"updated_at":  schema.StringAttribute{Description: "When the agent was last changed.", Computed: true},
+					"metadata": schema.MapAttribute{Description: "The agent's metadata, a value of another JSON type than a string shown as its JSON text.",
+						ElementType: types.StringType, Computed: true},
+					"metadata_json": schema.StringAttribute{Description: metadataJSONDescription, Computed: true},
+					"created_at":    schema.StringAttribute{Description: "When the agent was created.", Computed: true},
+					"updated_at":    schema.StringAttribute{Description: "When the agent was last changed.", Computed: true},
 				}},
 			},
 		},
@@ -164,8 +167,14 @@ func (d *AgentsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 // agentListItem is one element of agents: the agent's own fields, converted
 // as anyreach_agent converts them.
 func agentListItem(ctx context.Context, a *client.Agent) (attr.Value, diag.Diagnostics) {
-	var m AgentResourceModel
-	diags := agentFromAPI(a, &m)
+	var m struct {
+		AgentResourceModel
+		MetadataJSON types.String `tfsdk:"metadata_json"`
+	}
+	diags := agentFromAPI(a, &m.AgentResourceModel)
+	var d diag.Diagnostics
+	m.MetadataJSON, d = metadataJSON(a.Metadata)
+	diags.Append(d...)
 	obj, d := types.ObjectValueFrom(ctx, agentListItemType.AttrTypes, m)
 	diags.Append(d...)
 	return obj, diags

@@ -223,6 +223,9 @@ func fillsOnly(wanted, stored any, at string) ([]string, bool) {
 		}
 		for _, k := range sortedKeys(s) {
 			if _, has := w[k]; !has {
+				if s[k] == nil {
+					return nil, false // a null left in the view is data, never a fill
+				}
 				keys = append(keys, joinPath(at, k))
 			}
 		}

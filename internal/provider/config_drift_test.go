@@ -337,6 +337,15 @@ func TestConfigRuleAdoptedFills(t *testing.T) {
 			t.Errorf("%s: changed %v unsure %q, want %v %q", tc.name, ans.Changed, ans.Unsure, tc.changed, tc.unsure)
 		}
 	}
+	// A null inside a free-form object is data the service never fills: a
+	// configuration that leaves it out is a change, shown in the plan.
+	const withNull = `{"instructions":"x","llm":{"model":"m"},"type":"static_prompt","tools":[{"name":"t","description":"d","actions":[{"type":"hangup"}],"properties":{"a":null}}]}`
+	ans, err := r.decide(driftQuery{Question: driftPlan, Prior: withNull,
+		Planned:  `{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"tools":[{"name":"t","description":"d","actions":[{"type":"hangup"}]}]}`,
+		Baseline: &configBaseline{value: mustJSON(t, withNull), adopted: true}})
+	if err != nil || !ans.Changed {
+		t.Errorf("leaving out a null of a free-form object must be a change: %+v %v", ans, err)
+	}
 }
 
 // memoryPrivate is private state in memory.
