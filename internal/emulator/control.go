@@ -274,6 +274,18 @@ func (e *Emulator) SetGenerationFailure(msg string) {
 	e.commitLocked()
 }
 
+// HoldGenerations keeps every instruction generation running (held true)
+// until it is called with false, after which generations finish as
+// GenerationDelay says. Tests use it to meet a running generation without
+// racing a delay.
+func (e *Emulator) HoldGenerations(held bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.genHeld = held
+	e.settleLocked(time.Now())
+	e.commitLocked()
+}
+
 // controlRoutes exposes the control methods over HTTP under /_emulator/, for
 // the standalone binary and scripts. No auth, no fault knobs.
 func (e *Emulator) controlRoutes() *router {

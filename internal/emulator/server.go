@@ -71,6 +71,13 @@ type Options struct {
 	// last one has no next_cursor, versions as a bare array, 422 details as a
 	// string and every undocumented error message reworded.
 	VariantWire bool
+	// RefuseInputsWhileGenerating answers 409 to a version update that
+	// changes instruction_builder_inputs while the version's instructions are
+	// being generated, as a service that will not let a running generation's
+	// inputs change under it does. Off (the default), the change is taken and
+	// the running generation still finishes from the inputs it started with
+	// (the version then reads back dirty).
+	RefuseInputsWhileGenerating bool
 	// AbandonOnDisconnect drops a request whose client disconnects during
 	// Latency without carrying it out. Off (the default), the emulator does
 	// what a real server does: it finishes the request and only the answer
@@ -131,6 +138,7 @@ type Emulator struct {
 	faults     map[string]*injectedFault
 	losses     map[string]int // LoseResponses: route key -> responses still to lose
 	genFailure string
+	genHeld    bool // HoldGenerations: no generation finishes while set
 	// generating is how many versions may still be generating, so that
 	// settleLocked, which runs on every request, scans only when one is.
 	generating int

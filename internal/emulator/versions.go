@@ -320,10 +320,14 @@ func (e *Emulator) updateVersion(c *call) reply {
 	if v.Published {
 		return detailReply(http.StatusBadRequest, "Published versions are immutable; create a new draft to iterate.")
 	}
+	inputsChange := hasInputs && !reflect.DeepEqual(inputs, v.InstructionBuilderInputs)
+	if inputsChange && v.InstructionsStatus == statusGenerating && e.opts.RefuseInputsWhileGenerating {
+		return detailReply(http.StatusConflict, "Instructions are being generated from the current inputs; wait for generation to finish before changing them.")
+	}
 	if hasConfig {
 		setConfig(v, config)
 	}
-	if hasInputs && !reflect.DeepEqual(inputs, v.InstructionBuilderInputs) {
+	if inputsChange {
 		v.InstructionBuilderInputs = copyMap(inputs)
 		if v.InstructionsStatus == statusCompleted {
 			v.InstructionsDirty = true
@@ -372,7 +376,7 @@ func (e *Emulator) generateInstructions(c *call) reply {
 // scans the versions only while some are generating, and counts what is left
 // (versions of deleted agents drop out of the count).
 func (e *Emulator) settleLocked(now time.Time) {
-	if e.generating == 0 {
+	if e.generating == 0 || e.genHeld {
 		return
 	}
 	e.generating = 0

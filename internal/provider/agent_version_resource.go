@@ -135,7 +135,9 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"instructions_status": schema.StringAttribute{
-				Description: "State of instruction generation: `idle`, `generating`, `completed` or `failed`.",
+				Description: "State of instruction generation: `idle`, `generating`, `completed`, `failed`, or `stale` (the builder inputs " +
+					"changed after the instructions were generated). While `generate_instructions` is on, any state but `completed` " +
+					"shows in the plan as pending work, and apply generates again (or waits for a generation still running).",
 				Computed:    true,
 			},
 			"created_at": schema.StringAttribute{
@@ -248,12 +250,19 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	if generationChangeNeedsWrite(plan, state, baseline) {
 		changed = append(changed, path.Root("generate_instructions"))
 	}
-	if len(changed) == 0 {
+	pending := generationPending(plan, state)
+	switch {
+	case pending:
+		// Generation the configuration asks for has not finished (it failed,
+		// timed out, or the inputs changed after it): the plan shows it and
+		// apply runs it.
+		plan.InstructionsStatus = types.StringUnknown()
+	case len(changed) == 0:
 		// Nothing reaches the API, so nothing the API computes changes.
 		plan.InstructionsStatus = state.InstructionsStatus
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	if len(changed) == 0 || resp.Diagnostics.HasError() {
+	if (len(changed) == 0 && !pending) || resp.Diagnostics.HasError() {
 		return
 	}
 	if configChanged {
@@ -271,6 +280,13 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	if !v.Published {
+		return
+	}
+	if len(changed) == 0 {
+		// A published version's instructions cannot be generated again;
+		// nothing to do.
+		plan.InstructionsStatus = state.InstructionsStatus
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 		return
 	}
 	resp.RequiresReplace = append(resp.RequiresReplace, changed...)
@@ -509,6 +525,9 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 		v, err = r.data.client.GetVersion(ctx, agentID, number)
 	}
 	if err != nil {
+		// State keeps what Anyreach held before, so the next plan shows the
+		// change again (the next refresh corrects anything that was applied).
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		resp.Diagnostics.AddError("Cannot update Anyreach agent version",
 			apiErrorDetail(fmt.Sprintf("Updating version %d of agent %s", number, agentID), err)+versionErrorHint(err))
 		return
@@ -528,7 +547,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 
 	generateNow := plan.GenerateInstructions.ValueBool() && !plan.InstructionBuilderInputs.IsNull() &&
-		(inputsChanged || !state.GenerateInstructions.ValueBool())
+		(inputsChanged || !state.GenerateInstructions.ValueBool() || generationPending(plan, state))
 	if generateNow {
 		timeout, diags := plan.Timeouts.Update(ctx, defaultGenerationTimeout)
 		resp.Diagnostics.Append(diags...)
@@ -559,6 +578,28 @@ func generationChangeNeedsWrite(plan, state AgentVersionResourceModel, baseline 
 	}
 	return false
 }
+
+// generationPending reports that generation stays on and the version's
+// instructions are not the finished result of its current inputs: the last
+// generation failed, was still running when the provider stopped waiting,
+// never ran, or the inputs changed after it (stale). The next apply
+// generates again (or waits for the running one).
+func generationPending(plan, state AgentVersionResourceModel) bool {
+	if plan.GenerateInstructions.IsUnknown() || !plan.GenerateInstructions.ValueBool() || !state.GenerateInstructions.ValueBool() ||
+		plan.InstructionBuilderInputs.IsNull() || state.InstructionBuilderInputs.IsNull() {
+		return false
+	}
+	switch state.InstructionsStatus.ValueString() {
+	case client.InstructionsFailed, client.InstructionsGenerating, client.InstructionsIdle, instructionsStale:
+		return true
+	}
+	return false
+}
+
+// instructionsStale is instructions_status of a version whose builder inputs
+// changed after its instructions were generated (and which nobody edited by
+// hand since): Anyreach refuses to publish it until they are generated again.
+const instructionsStale = "stale"
 
 // takesOverInstructions reports that generate_instructions is being turned
 // off while config's instructions differ from the generated ones the version
@@ -678,7 +719,11 @@ func versionFromAPI(v *client.Version, m *AgentVersionResourceModel) (any, diag.
 	}
 	m.Version = types.Int64Value(int64(v.Version))
 	m.VersionID = types.StringValue(v.VersionID)
-	m.InstructionsStatus = types.StringValue(v.InstructionsStatus)
+	status := v.InstructionsStatus
+	if status == client.InstructionsCompleted && v.InstructionsDirty && !v.InstructionsManuallyEdited {
+		status = instructionsStale
+	}
+	m.InstructionsStatus = types.StringValue(status)
 	m.CreatedAt = types.StringValue(v.CreatedAt)
 
 	server, err := configjson.Decode(string(v.Config))
