@@ -138,7 +138,7 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 				Description: "State of instruction generation: `idle`, `generating`, `completed`, `failed`, or `stale` (the builder inputs " +
 					"changed after the instructions were generated). While `generate_instructions` is on, any state but `completed` " +
 					"shows in the plan as pending work, and apply generates again (or waits for a generation still running).",
-				Computed:    true,
+				Computed: true,
 			},
 			"created_at": schema.StringAttribute{
 				Description:   "When the version was created (RFC 3339).",
