@@ -82,6 +82,9 @@ func run() error {
 	if r.overhead, err = measurePluginOverhead(ctx, s); err != nil {
 		return fmt.Errorf("plugin overhead: %w", err)
 	}
+	if r.stateSize, err = measureStateSize(ctx, s); err != nil {
+		return fmt.Errorf("state size: %w", err)
+	}
 	for _, n := range s.sizes {
 		f, err := measureFleet(ctx, s, n)
 		if err != nil {

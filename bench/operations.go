@@ -223,7 +223,10 @@ func operationSpecs(cfg map[string]any) []opSpec {
 					map[string]string{"agent_id": id, "instructions": instructions + " (v2)"}, nil
 			},
 			floors: [opKinds]int{1, 1, 1, 0},
-			why:    "delete: the API cannot delete versions, so destroy only forgets it",
+			why: "update: the write, and 1 read while planning to learn whether the version is published (a draft is updated in place, " +
+				"a published version replaced): kept in no state, private state included, because plan -refresh-only would then report " +
+				"a sibling anyreach_publish's publish as a change made outside Terraform; " +
+				"delete: the API cannot delete versions, so destroy only forgets it",
 		},
 		publishSpec("no phone numbers", nil, nil, cfg, [opKinds]int{2, 1, 2, 0},
 			"create/update: publish + 1 read, because a publish that assigns no number answers an empty list that names no version ID; "+

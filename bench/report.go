@@ -16,6 +16,7 @@ type results struct {
 	ops       []opResult
 	overhead  pluginOverhead
 	fleets    []*fleetResult
+	stateSize stateSizeResult
 }
 
 // slowRatio is where a time next to its bound counts as slow: every fleet
@@ -42,6 +43,7 @@ func (r *results) markdown() string {
 	r.writeGrowthRows(&b)
 	r.writeScriptRows(&b)
 	r.writeProviderRows(&b)
+	r.writeStateSizeRow(&b)
 	r.writeProblems(&b)
 	r.writeDetails(&b)
 	r.writeMethod(&b)

@@ -39,7 +39,8 @@ func getMetadataTypes(ctx context.Context, private privateReader) map[string]boo
 }
 
 // setMetadataTypes records which keys of the API's metadata hold a value
-// other than a string.
+// other than a string. It writes only when that changes: plan -refresh-only
+// reports any change of private state.
 func setMetadataTypes(ctx context.Context, private privateState, metadata map[string]any) diag.Diagnostics {
 	if private == nil {
 		return nil
@@ -48,6 +49,16 @@ func setMetadataTypes(ctx context.Context, private privateState, metadata map[st
 	for k, v := range metadata {
 		if _, isString := v.(string); !isString {
 			keys = append(keys, k)
+		}
+	}
+	recorded := getMetadataTypes(ctx, private)
+	if len(recorded) == len(keys) {
+		same := true
+		for _, k := range keys {
+			same = same && recorded[k]
+		}
+		if same {
+			return nil
 		}
 	}
 	if len(keys) == 0 {

@@ -136,8 +136,8 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 			"instructions_status": schema.StringAttribute{
 				Description: "State of instruction generation: `idle`, `generating`, `completed`, `failed`, or `stale` (the builder inputs " +
-					"changed after the instructions were generated). While `generate_instructions` is on, any state but `completed` " +
-					"shows in the plan as pending work, and apply generates again (or waits for a generation still running).",
+					"changed after the instructions were generated). While `generate_instructions` is on, `failed`, `idle` and `stale` " +
+					"show in the plan as pending work, and apply generates again.",
 				Computed: true,
 			},
 			"created_at": schema.StringAttribute{
@@ -199,7 +199,7 @@ func (r *AgentVersionResource) Configure(_ context.Context, req resource.Configu
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// ModifyPlan decides what a configuration change means (config_model.go):
+// ModifyPlan decides what a configuration change means (config_drift.go):
 // a config equivalent to the one in state keeps state's text, so a
 // reformatted file or a key written as its default plans nothing; a real
 // change updates a draft in place, or replaces a published version with a
@@ -270,6 +270,12 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
+	// Whether the version is published is asked here, not kept: publishing
+	// is anyreach_publish's doing, and any record of it in this resource's
+	// state, private state included, would make plan -refresh-only report a
+	// sibling's publish as a change made outside Terraform (workflow row 2).
+	// This read is the one request an update of a draft sends beyond its
+	// write (bench/results.md).
 	v, err := r.data.client.GetVersion(ctx, agentID, number)
 	if client.IsNotFound(err) {
 		return // refresh removes it; nothing to decide
@@ -479,14 +485,19 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	rule := r.rule(ctx, state.GenerateInstructions.ValueBool())
-	ans, err := rule.decide(driftQuery{Question: driftRefresh, Prior: prior, Server: server,
-		Baseline: getConfigBaseline(ctx, req.Private, prior, rule.schema)})
+	recorded := getConfigBaseline(ctx, req.Private, prior, rule.schema)
+	ans, err := rule.decide(driftQuery{Question: driftRefresh, Prior: prior, Server: server, Baseline: recorded})
 	if err != nil {
 		resp.Diagnostics.AddError("Unexpected config from the API", err.Error())
 		return
 	}
 	state.Config = newConfigValue(ans.Config)
-	resp.Diagnostics.Append(setConfigBaseline(ctx, resp.Private, ans.Config, ans.Baseline)...)
+	if ans.Config != prior || !recorded.same(ans.Baseline) {
+		// Private state is rewritten only when it changes: plan -refresh-only
+		// reports any change of it, so a refresh that finds nothing new must
+		// leave it byte for byte (a record of an older provider included).
+		resp.Diagnostics.Append(setConfigBaseline(ctx, resp.Private, ans.Config, ans.Baseline)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -581,16 +592,18 @@ func generationChangeNeedsWrite(plan, state AgentVersionResourceModel, baseline 
 
 // generationPending reports that generation stays on and the version's
 // instructions are not the finished result of its current inputs: the last
-// generation failed, was still running when the provider stopped waiting,
-// never ran, or the inputs changed after it (stale). The next apply
-// generates again (or waits for the running one).
+// generation failed, never ran, or the inputs changed after it (stale). The
+// next apply generates again. A generation still running (one the provider
+// stopped waiting for, or started in the dashboard) is not pending work: it
+// finishes by itself (anyreach_publish waits for it), and if it fails the
+// next refresh reads failed.
 func generationPending(plan, state AgentVersionResourceModel) bool {
 	if plan.GenerateInstructions.IsUnknown() || !plan.GenerateInstructions.ValueBool() || !state.GenerateInstructions.ValueBool() ||
 		plan.InstructionBuilderInputs.IsNull() || state.InstructionBuilderInputs.IsNull() {
 		return false
 	}
 	switch state.InstructionsStatus.ValueString() {
-	case client.InstructionsFailed, client.InstructionsGenerating, client.InstructionsIdle, instructionsStale:
+	case client.InstructionsFailed, client.InstructionsIdle, instructionsStale:
 		return true
 	}
 	return false
@@ -709,7 +722,7 @@ func versionErrorHint(err error) string {
 }
 
 // versionFromAPI copies the API's view of a version into the model, all but
-// config, whose text the drift rule decides (config_model.go). It returns
+// config, whose text the drift rule decides (config_drift.go). It returns
 // the stored config, decoded.
 func versionFromAPI(v *client.Version, m *AgentVersionResourceModel) (any, diag.Diagnostics) {
 	var diags diag.Diagnostics

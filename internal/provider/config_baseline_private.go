@@ -41,6 +41,14 @@ type configBaseline struct {
 	adopted bool
 }
 
+// same reports whether two baselines say the same (nil for none).
+func (b *configBaseline) same(o *configBaseline) bool {
+	if b == nil || o == nil {
+		return b == o
+	}
+	return b.adopted == o.adopted && (b.value == nil) == (o.value == nil) && configjson.Equal(b.value, o.value)
+}
+
 const (
 	// baselineKey holds the baseline as a patch (baselineRecord).
 	baselineKey = "config_baseline"

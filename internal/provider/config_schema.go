@@ -31,7 +31,7 @@ type agentConfigSchema struct {
 	sha256     string
 	properties []string
 	compiled   *jsonschema.Schema
-	shape      *configjson.Shape // defaults and declared keys, for the drift rule (config_model.go)
+	shape      *configjson.Shape // defaults and declared keys, for the drift rule (config_drift.go)
 }
 
 // schemaCacheEntry holds one API's schema; the mutex makes concurrent
