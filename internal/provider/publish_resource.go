@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/routing"
 )
 
 var (
@@ -126,20 +127,29 @@ func (r *PublishResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // ModifyPlan keeps id and version_id known when the version does not change,
-// records the slots this publication wants (see publish_slots.go), and warns
-// when a number it takes answers for another agent. Only a plan that changes
-// phone_numbers or direction costs requests.
+// records the slots this publication takes and drops (see publish_slots.go),
+// warns when a number moves between it and another anyreach_publish of the
+// same plan, and warns when a number it takes answers for another agent.
+// Only a plan that changes phone_numbers or direction costs requests.
 func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
 		return
 	}
-	var plan PublishResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var state *PublishResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &PublishResourceModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
+	if req.Plan.Raw.IsNull() { // destroy: every slot it holds is dropped
+		if state != nil && !resp.Diagnostics.HasError() {
+			numbers := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
+			resp.Diagnostics.Append(r.recordPlan(state.AgentID.ValueString(), publicationOwner(state), nil,
+				routing.Slots(numbers, state.Direction.ValueString()))...)
+		}
+		return
+	}
+	var plan PublishResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -157,11 +167,37 @@ func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	numbers := setStrings(ctx, plan.PhoneNumbers, &resp.Diagnostics)
 	direction := plan.Direction.ValueString()
-	r.data.slots.claim(agentID, numbers, direction)
+	var drops []routing.Slot
+	if state != nil {
+		drops = routing.Dropped(setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics), state.Direction.ValueString(), numbers, direction)
+	}
+	resp.Diagnostics.Append(r.recordPlan(agentID, publicationOwner(&plan), routing.Slots(numbers, direction), drops)...)
 	if state != nil && state.PhoneNumbers.Equal(plan.PhoneNumbers) && state.Direction.Equal(plan.Direction) {
 		return
 	}
 	resp.Diagnostics.Append(r.warnTakenFromOthers(ctx, agentID, numbers, direction)...)
+}
+
+// publicationOwner names a publication in the slot claims.
+func publicationOwner(m *PublishResourceModel) string {
+	return fmt.Sprintf("anyreach_publish %s/%d (%s)", m.AgentID.ValueString(), m.Version.ValueInt64(), m.Direction.ValueString())
+}
+
+// recordPlan records what a publication's plan takes and drops and warns
+// about each slot it hands to, or takes from, another anyreach_publish of
+// this plan: nothing orders the two operations, so the number may answer
+// nothing between them.
+func (r *PublishResource) recordPlan(agentID, owner string, takes, drops []routing.Slot) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, h := range r.data.slots.planned(owner, takes, drops) {
+		diags.AddWarning("Phone number moves between two anyreach_publish resources",
+			fmt.Sprintf("The %s slot of %s moves from %s to %s. Terraform applies two resources in no guaranteed order, so "+
+				"if the first clears the number before the second takes it, calls to it go unanswered in between; "+
+				"-parallelism makes that likelier, not impossible. Declare numbers that move between versions of agent "+
+				"%s in one anyreach_agent_routing, which hands every number over in one update.",
+				h.Slot.Direction, h.Slot.Number, h.From, h.To, agentID))
+	}
+	return diags
 }
 
 // warnTakenFromOthers warns about each wanted slot that answers for another
@@ -235,7 +271,7 @@ func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	agentID := plan.AgentID.ValueString()
-	r.data.slots.claim(agentID, numbers, plan.Direction.ValueString())
+	r.data.slots.claim(publicationOwner(&plan), routing.Slots(numbers, plan.Direction.ValueString()))
 	unlock := r.data.slots.lock(agentID)
 	r.publishAndRecord(ctx, &plan, client.PublishRequest{PhoneNumbers: numbers, Direction: plan.Direction.ValueString()}, "create", timeout, &resp.Diagnostics)
 	unlock()
@@ -274,9 +310,9 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	direction := state.Direction.ValueString()
 	if direction == "" {
-		direction = inferDirection(agent, summary.VersionID)
+		direction = routing.InferDirection(agent.PhoneNumbers, summary.VersionID)
 	}
-	held := numbersHolding(agent, summary.VersionID, direction)
+	held := routing.Holding(agent.PhoneNumbers, summary.VersionID, direction)
 	state.Direction = types.StringValue(direction)
 	state.PhoneNumbers = stringSet(held, &resp.Diagnostics)
 	state.VersionID = types.StringValue(summary.VersionID)
@@ -284,9 +320,10 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update writes the planned version over the wanted slots, then clears the
-// slots that left, except those another publication of this run wants (see
-// publish_slots.go): no wanted number is ever unassigned, not even for a moment.
+// Update writes the planned version over the wanted slots and, in the same
+// call, clears the slots that left, except those another publication of this
+// process claims (see publish_slots.go): a number it hands to a sibling is
+// taken by the sibling's own write, never cleared.
 func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state PublishResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -302,15 +339,11 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	agentID, newDir := plan.AgentID.ValueString(), plan.Direction.ValueString()
-	r.data.slots.claim(agentID, wanted, newDir)
-	unwanted := slotsToClear(previous, state.Direction.ValueString(), wanted, newDir)
-	resp.Diagnostics.Append(r.settleBeforeClearing(ctx, agentID, unwanted)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	r.data.slots.claim(publicationOwner(&plan), routing.Slots(wanted, newDir))
 	unlock := r.data.slots.lock(agentID)
 	defer unlock()
-	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(), unwanted)
+	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(),
+		routing.Dropped(previous, state.Direction.ValueString(), wanted, newDir))
 	resp.Diagnostics.Append(diags...)
 	if gone {
 		resp.Diagnostics.AddError("Cannot update Anyreach publication",
@@ -332,8 +365,9 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 // Delete clears the slots that still hold this version and that no other
-// publication of this run wants, so a replacement (create_before_destroy or
-// not) never blanks a number its successor holds.
+// publication of this process claims, so a create_before_destroy replacement
+// (whose create Terraform runs first) never blanks a number its successor
+// holds.
 func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state PublishResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -345,8 +379,13 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	gone, diags := r.release(ctx, agentID, number, state.VersionID.ValueString(), slotsToClear(numbers, state.Direction.ValueString(), nil, ""))
+	unlock := r.data.slots.lock(agentID)
+	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(), routing.Slots(numbers, state.Direction.ValueString()))
 	resp.Diagnostics.Append(diags...)
+	if !gone && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
+	}
+	unlock()
 	if gone || resp.Diagnostics.HasError() {
 		return // a deleted agent took its slots with it
 	}
@@ -355,46 +394,16 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 			"anyreach_publish of this run wants, but it stays published: the Anyreach API cannot unpublish a version.", number, agentID))
 }
 
-// release clears, of the slots (number -> directions) a publication of
-// versionID no longer wants, those no claim of this run wants and that still
-// hold versionID. gone reports an agent that no longer exists.
-func (r *PublishResource) release(ctx context.Context, agentID string, number int, versionID string, unwanted map[string][]string) (bool, diag.Diagnostics) {
-	diags := r.settleBeforeClearing(ctx, agentID, unwanted)
-	if diags.HasError() {
-		return false, diags
-	}
-	unlock := r.data.slots.lock(agentID)
-	defer unlock()
-	unassign, gone, d := r.slotsToUnassign(ctx, agentID, versionID, unwanted)
-	diags.Append(d...)
-	if gone || diags.HasError() {
-		return gone, diags
-	}
-	diags.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
-	return false, diags
-}
-
-// settleBeforeClearing waits, when some unwanted slot is claimed by no
-// publication of this run yet, until the agent's publications have been quiet
-// (slotCoordinator.waitQuiet), so siblings started with this one claim first.
-func (r *PublishResource) settleBeforeClearing(ctx context.Context, agentID string, unwanted map[string][]string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if len(r.data.slots.unclaimed(unwanted)) == 0 {
-		return diags
-	}
-	if err := r.data.slots.waitQuiet(ctx, agentID); err != nil {
-		diags.AddError("Cannot clear phone-number slots", fmt.Sprintf("Interrupted while waiting to clear slots of agent %s: %s", agentID, err))
-	}
-	return diags
-}
-
 // slotsToUnassign decides, while the caller holds the agent's write lock, which
-// unwanted slots to clear: those no claim of this run wants and that still hold
-// versionID in a read taken now, grouped into unassign calls (direction ->
-// numbers). It reads nothing when every slot is claimed.
-func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionID string, unwanted map[string][]string) (map[string][]string, bool, diag.Diagnostics) {
+// dropped slots to clear: those no claim of this process wants and that still
+// hold versionID in a read taken now, grouped into unassign calls (direction ->
+// numbers). It reads nothing when every slot is claimed. The read is the one
+// request above the publish call: the API's unassign clears a slot holding any
+// version of the agent, and the read keeps a slot that another version took
+// since the refresh (another workspace, the dashboard) from being blanked.
+func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionID string, dropped []routing.Slot) (map[string][]string, bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	pending := r.data.slots.unclaimed(unwanted)
+	pending := r.data.slots.unclaimed(dropped)
 	if len(pending) == 0 {
 		return map[string][]string{}, false, diags
 	}
@@ -408,7 +417,7 @@ func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionI
 		diags.AddError("Cannot read Anyreach phone-number slots", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
 		return nil, false, diags
 	}
-	return stillHeld(agent, versionID, pending), false, diags
+	return routing.Unassign(routing.StillHeld(agent.PhoneNumbers, versionID, pending)), false, diags
 }
 
 // unassignSlots clears slots with one publish call per direction. A 404 means

@@ -1,83 +1,64 @@
 package provider
 
 import (
-	"context"
 	"sort"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/routing"
 )
 
-// Phone-number slots of anyreach_publish: which slots a publication writes,
-// which it may clear, and how sibling publications applied at once share them.
+// Slot clearing: when anyreach_publish and anyreach_agent_routing may clear a
+// phone-number slot. How slots map to publications is internal/routing's.
 //
-// The rule: no publish call clears a slot that some anyreach_publish of this
-// Terraform run still wants. The API's unassign_phone_numbers clears a number
-// from any version of the agent, so a publication deciding from a read taken
-// before a sibling wrote can blank a number the sibling just took (issue 13's
-// swap). Within one apply Terraform talks to one provider process, so:
+// A number that one write hands to another version needs no clearing: the
+// API moves a slot in the publish call that takes it. A slot is only ever
+// cleared when the configuration that held it drops it, and the rule is
+// decided from data, never from elapsed time:
 //
-//   - every anyreach_publish records the slots it wants (a claim) when it is
-//     planned and again before it writes;
-//   - an agent's publish writes are serialised, and what to clear is decided
-//     from a read taken inside that critical section;
-//   - a slot some claim of this process wants is never cleared: its new owner
-//     overwrites it in one call, so it answers throughout;
-//   - before clearing an unclaimed slot, a publication waits until the agent's
-//     publications have been quiet for slotSettle, so siblings that Terraform
-//     starts at the same time get to claim their slots first.
+//   - every anyreach_publish and anyreach_agent_routing records the slots it
+//     wants (a claim) in this provider process when it is planned and before
+//     it writes, so a claim always precedes the write it announces;
+//   - an agent's slot writes are serialised, and a clear is decided inside
+//     that critical section;
+//   - a slot some claim of this process wants is never cleared: its owner
+//     writes it (or already has).
 //
-// A claim that is never written (its apply failed) leaves the old version
-// answering the number rather than nothing; the next plan shows it.
+// Terraform runs one provider process per graph walk and guarantees only the
+// orderings the graph has: a create_before_destroy replacement's create (and
+// so its claim) precedes the destroy of what it replaces, and a dependent is
+// applied after what it depends on. Two independent resources have no order:
+// at -parallelism=1 one may be planned and applied entirely before the other
+// is planned, so when a number moves from one anyreach_publish to another,
+// nothing the first can see says the second will take it. That is why a
+// number that moves between versions belongs in one anyreach_agent_routing,
+// whose single update writes every slot before clearing any; ModifyPlan of
+// anyreach_publish warns about a move between two of them that the plan walk
+// sees (handovers).
 
-// slotSettle is how long an agent's publications must have been quiet before
-// an unclaimed slot is cleared. Terraform starts sibling resources within
-// milliseconds of each other; a second is a wide margin on a busy runner and
-// is only paid when a number really leaves every publication.
-const slotSettle = time.Second
-
-// maxSettle bounds the wait while other publications of the agent keep
-// arriving.
-const maxSettle = 10 * slotSettle
-
-// slotKey names one slot: a number and a single direction.
-func slotKey(number, direction string) string { return number + "|" + direction }
-
-// slotCoordinator is the per-process state of the slot rule above. One
-// exists per configured provider, that is per Terraform graph walk.
+// slotCoordinator is the per-process state of the rule above. One exists per
+// configured provider, that is per Terraform graph walk.
 type slotCoordinator struct {
-	settle time.Duration
-
-	mu       sync.Mutex
-	writers  map[string]*sync.Mutex // agent ID -> serialises its publish writes
-	claims   map[string]bool        // slotKey -> wanted by some anyreach_publish of this run
-	activity map[string]time.Time   // agent ID -> last claim or write
+	mu      sync.Mutex
+	writers map[string]*sync.Mutex  // agent ID -> serialises its slot writes
+	claims  map[routing.Slot]string // slot -> the publication that wants it
+	drops   map[routing.Slot]string // slot -> an anyreach_publish whose plan drops it
 }
 
-func newSlotCoordinator(settle time.Duration) *slotCoordinator {
-	return &slotCoordinator{
-		settle:   settle,
-		writers:  map[string]*sync.Mutex{},
-		claims:   map[string]bool{},
-		activity: map[string]time.Time{},
-	}
+func newSlotCoordinator() *slotCoordinator {
+	return &slotCoordinator{writers: map[string]*sync.Mutex{}, claims: map[routing.Slot]string{}, drops: map[routing.Slot]string{}}
 }
 
-// claim records that a publication of agentID wants numbers in direction.
-func (c *slotCoordinator) claim(agentID string, numbers []string, direction string) {
+// claim records that the publication owner wants slots.
+func (c *slotCoordinator) claim(owner string, slots []routing.Slot) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, n := range numbers {
-		for _, d := range slotDirections(direction) {
-			c.claims[slotKey(n, d)] = true
-		}
+	for _, s := range slots {
+		c.claims[s] = owner
 	}
-	c.activity[agentID] = time.Now()
 }
 
-// lock serialises agentID's publish writes; call the returned func to unlock.
+// lock serialises agentID's slot writes; call the returned func to unlock.
 func (c *slotCoordinator) lock(agentID string) func() {
 	c.mu.Lock()
 	w, ok := c.writers[agentID]
@@ -87,153 +68,55 @@ func (c *slotCoordinator) lock(agentID string) func() {
 	}
 	c.mu.Unlock()
 	w.Lock()
-	return func() {
-		c.mu.Lock()
-		c.activity[agentID] = time.Now()
-		c.mu.Unlock()
-		w.Unlock()
-	}
+	return w.Unlock
 }
 
-// unclaimed drops from unwanted (number -> directions) the slots a claim of
-// this run wants.
-func (c *slotCoordinator) unclaimed(unwanted map[string][]string) map[string][]string {
+// unclaimed keeps the slots no claim of this process wants.
+func (c *slotCoordinator) unclaimed(slots []routing.Slot) []routing.Slot {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return withoutClaimed(unwanted, func(number, direction string) bool { return c.claims[slotKey(number, direction)] })
+	var out []routing.Slot
+	for _, s := range slots {
+		if _, ok := c.claims[s]; !ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
-// waitQuiet returns once agentID's publications, the caller's included, have
-// been quiet for the settle time (at most maxSettle after the call), or when
-// ctx ends. The caller counts as activity, so a destroy that is the first of
-// its agent's operations still gives its siblings the settle time.
-func (c *slotCoordinator) waitQuiet(ctx context.Context, agentID string) error {
+// handover is a slot that one anyreach_publish of a plan drops and another
+// takes.
+type handover struct {
+	Slot       routing.Slot
+	From, To   string // publication IDs
+	FromIsThis bool   // the publication asking drops it
+}
+
+// planned records the slots owner's plan takes and drops and returns the
+// handovers with publications planned before it in this process.
+func (c *slotCoordinator) planned(owner string, takes, drops []routing.Slot) []handover {
 	c.mu.Lock()
-	c.activity[agentID] = time.Now()
-	c.mu.Unlock()
-	deadline := time.Now().Add(maxSettle)
-	for {
-		c.mu.Lock()
-		wait := time.Until(c.activity[agentID].Add(c.settle))
-		c.mu.Unlock()
-		if wait <= 0 || time.Now().After(deadline) {
-			return nil
+	defer c.mu.Unlock()
+	var out []handover
+	for _, s := range takes {
+		if from, ok := c.drops[s]; ok && from != owner {
+			out = append(out, handover{Slot: s, From: from, To: owner})
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
+		c.claims[s] = owner
 	}
-}
-
-// withoutClaimed drops the slots claimed reports from unwanted.
-func withoutClaimed(unwanted map[string][]string, claimed func(number, direction string) bool) map[string][]string {
-	out := map[string][]string{}
-	for number, dirs := range unwanted {
-		for _, d := range dirs {
-			if !claimed(number, d) {
-				out[number] = append(out[number], d)
-			}
+	for _, s := range drops {
+		if to, ok := c.claims[s]; ok && to != owner {
+			out = append(out, handover{Slot: s, From: owner, To: to, FromIsThis: true})
 		}
+		c.drops[s] = owner
 	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Slot.Number != out[j].Slot.Number {
+			return out[i].Slot.Number < out[j].Slot.Number
+		}
+		return out[i].Slot.Direction < out[j].Slot.Direction
+	})
 	return out
-}
-
-// slotDirections expands a direction into the slots it covers.
-func slotDirections(direction string) []string {
-	switch direction {
-	case client.DirectionBoth:
-		return []string{client.DirectionInbound, client.DirectionOutbound}
-	case "":
-		return nil
-	}
-	return []string{direction}
-}
-
-// slotsToClear lists, per number, the slots the old assignment wrote that the
-// new one no longer covers.
-func slotsToClear(oldNumbers []string, oldDir string, newNumbers []string, newDir string) map[string][]string {
-	wanted := map[string]bool{}
-	for _, n := range newNumbers {
-		for _, d := range slotDirections(newDir) {
-			wanted[slotKey(n, d)] = true
-		}
-	}
-	out := map[string][]string{}
-	for _, n := range oldNumbers {
-		for _, d := range slotDirections(oldDir) {
-			if !wanted[slotKey(n, d)] {
-				out[n] = append(out[n], d)
-			}
-		}
-	}
-	return out
-}
-
-// stillHeld keeps the slots that still hold versionID and groups them into
-// unassign calls: direction ("inbound", "outbound" or "both") -> numbers. A
-// slot another version has taken meanwhile is left alone.
-func stillHeld(a *client.Agent, versionID string, unwanted map[string][]string) map[string][]string {
-	slots := map[string]client.PhoneNumberSlot{}
-	for _, n := range a.PhoneNumbers {
-		slots[n.PhoneNumber] = n
-	}
-	out := map[string][]string{}
-	for _, number := range sortedKeys(unwanted) {
-		s, ok := slots[number]
-		if !ok {
-			continue
-		}
-		var in, outb bool
-		for _, d := range unwanted[number] {
-			if d == client.DirectionInbound && sameVersion(s.InboundAgentVersionID, versionID) {
-				in = true
-			}
-			if d == client.DirectionOutbound && sameVersion(s.OutboundAgentVersionID, versionID) {
-				outb = true
-			}
-		}
-		switch {
-		case in && outb:
-			out[client.DirectionBoth] = append(out[client.DirectionBoth], number)
-		case in:
-			out[client.DirectionInbound] = append(out[client.DirectionInbound], number)
-		case outb:
-			out[client.DirectionOutbound] = append(out[client.DirectionOutbound], number)
-		}
-	}
-	return out
-}
-
-func sameVersion(slot *string, versionID string) bool { return slot != nil && *slot == versionID }
-
-// numbersHolding lists the numbers whose slot(s) for direction hold versionID.
-func numbersHolding(a *client.Agent, versionID, direction string) []string {
-	var out []string
-	for _, n := range a.PhoneNumbers {
-		in := sameVersion(n.InboundAgentVersionID, versionID)
-		outb := sameVersion(n.OutboundAgentVersionID, versionID)
-		if (direction == client.DirectionInbound && in) || (direction == client.DirectionOutbound && outb) ||
-			(direction == client.DirectionBoth && in && outb) {
-			out = append(out, n.PhoneNumber)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// inferDirection reconstructs the direction on import from which slots hold the version.
-func inferDirection(a *client.Agent, versionID string) string {
-	in := numbersHolding(a, versionID, client.DirectionInbound)
-	out := numbersHolding(a, versionID, client.DirectionOutbound)
-	switch {
-	case len(in) == 0 && len(out) > 0:
-		return client.DirectionOutbound
-	case len(in) > 0 && strings.Join(in, ",") == strings.Join(out, ","):
-		return client.DirectionBoth
-	}
-	return client.DirectionInbound
 }
 
 // slotTaken is a slot a publication is about to take from another agent.
@@ -254,7 +137,7 @@ func takenFromOthers(numbers []client.PhoneNumber, wanted []string, direction st
 		if !want[n.PhoneNumber] {
 			continue
 		}
-		for _, d := range slotDirections(direction) {
+		for _, d := range routing.Directions(direction) {
 			held := n.InboundAgentVersionID
 			if d == client.DirectionOutbound {
 				held = n.OutboundAgentVersionID
