@@ -297,6 +297,7 @@ func (p *AnyreachProvider) Resources(_ context.Context) []func() resource.Resour
 		NewAgentResource,
 		NewAgentVersionResource,
 		NewPublishResource,
+		NewAgentRoutingResource,
 		NewSIPDeploymentResource,
 	}
 }

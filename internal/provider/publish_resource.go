@@ -487,30 +487,12 @@ func parsePublishImportID(id string) (string, int, string, error) {
 	return agentID, number, direction, nil
 }
 
-// publishAndRecord calls publish, waiting out instruction generation once
-// (bounded by timeout, the op "create" or "update" timeout), and records the
-// outcome in the model. Refusals are told apart by status code and a re-read
-// of the version's documented fields, never by the wording of the message.
+// publishAndRecord calls publish (publishWaiting) and records the outcome in
+// the model.
 func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
 	agentID, number := m.AgentID.ValueString(), int(m.Version.ValueInt64())
-	records, err := r.data.client.PublishVersion(ctx, agentID, number, in)
-	r.data.agents.forgetAll() // a publish can take numbers from other agents
-	refusal := r.classifyPublishError(ctx, agentID, number, err)
-	if refusal == refusalGenerating {
-		wctx, cancel := context.WithTimeout(ctx, timeout)
-		_, werr := r.data.client.WaitForInstructions(wctx, agentID, number)
-		cancel()
-		if werr != nil {
-			diags.AddError("Cannot publish while instructions are generating", generationWaitDetail(
-				fmt.Sprintf("instruction generation of version %d of agent %s to finish before publishing it", number, agentID), op, timeout, werr))
-			return
-		}
-		records, err = r.data.client.PublishVersion(ctx, agentID, number, in)
-		r.data.agents.forgetAll()
-		refusal = r.classifyPublishError(ctx, agentID, number, err)
-	}
-	if err != nil {
-		addPublishError(diags, agentID, number, refusal, err)
+	records, ok := publishWaiting(ctx, r.data, agentID, number, in, op, timeout, publishPaths{path.Root("version"), path.Root("phone_numbers")}, diags)
+	if !ok {
 		return
 	}
 	m.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, number))
@@ -532,6 +514,39 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 	m.VersionID = types.StringValue(summary.VersionID)
 }
 
+// publishPaths are the attributes a publish refusal points at: the version
+// and the phone numbers.
+type publishPaths struct{ version, numbers path.Path }
+
+// publishWaiting calls publish, waiting out instruction generation once
+// (bounded by timeout, the op "create" or "update" timeout). Refusals are told
+// apart by status code and a re-read of the version's documented fields,
+// never by the wording of the message, and reported on paths. ok is false
+// when it added an error.
+func publishWaiting(ctx context.Context, data *providerData, agentID string, number int, in client.PublishRequest, op string, timeout time.Duration, paths publishPaths, diags *diag.Diagnostics) ([]client.PhoneNumber, bool) {
+	records, err := data.client.PublishVersion(ctx, agentID, number, in)
+	data.agents.forgetAll() // a publish can take numbers from other agents
+	refusal := classifyPublishError(ctx, data, agentID, number, err)
+	if refusal == refusalGenerating {
+		wctx, cancel := context.WithTimeout(ctx, timeout)
+		_, werr := data.client.WaitForInstructions(wctx, agentID, number)
+		cancel()
+		if werr != nil {
+			diags.AddError("Cannot publish while instructions are generating", generationWaitDetail(
+				fmt.Sprintf("instruction generation of version %d of agent %s to finish before publishing it", number, agentID), op, timeout, werr))
+			return nil, false
+		}
+		records, err = data.client.PublishVersion(ctx, agentID, number, in)
+		data.agents.forgetAll()
+		refusal = classifyPublishError(ctx, data, agentID, number, err)
+	}
+	if err != nil {
+		addPublishError(diags, agentID, number, refusal, err, paths)
+		return nil, false
+	}
+	return records, true
+}
+
 // publishRefusal is why a publish call failed, as far as it matters to the user.
 type publishRefusal int
 
@@ -548,7 +563,7 @@ const (
 // several causes, from a re-read of the version's documented fields: the
 // client settles a 409 itself (client.IsGenerationInProgress,
 // client.IsInstructionsStale); a 404 is told apart here.
-func (r *PublishResource) classifyPublishError(ctx context.Context, agentID string, number int, err error) publishRefusal {
+func classifyPublishError(ctx context.Context, data *providerData, agentID string, number int, err error) publishRefusal {
 	switch {
 	case err == nil:
 		return refusalNone
@@ -561,7 +576,7 @@ func (r *PublishResource) classifyPublishError(ctx context.Context, agentID stri
 	case !client.IsNotFound(err):
 		return refusalOther
 	}
-	_, verr := r.data.client.GetVersion(ctx, agentID, number)
+	_, verr := data.client.GetVersion(ctx, agentID, number)
 	return classifyNotFound(verr)
 }
 
@@ -580,7 +595,7 @@ func classifyNotFound(verr error) publishRefusal {
 
 // addPublishError turns a publish refusal into what a user should do next,
 // on the attribute at fault.
-func addPublishError(diags *diag.Diagnostics, agentID string, number int, refusal publishRefusal, err error) {
+func addPublishError(diags *diag.Diagnostics, agentID string, number int, refusal publishRefusal, err error, paths publishPaths) {
 	detail := apiErrorDetail(fmt.Sprintf("Publishing version %d of agent %s", number, agentID), err)
 	switch refusal {
 	case refusalStale:
@@ -590,10 +605,10 @@ func addPublishError(diags *diag.Diagnostics, agentID string, number int, refusa
 		diags.AddError("Cannot publish while instructions are generating", detail+"\n\nInstruction generation started again "+
 			"while waiting for it; apply again once it has finished.")
 	case refusalNoVersion:
-		diags.AddAttributeError(path.Root("version"), "Version not found",
+		diags.AddAttributeError(paths.version, "Version not found",
 			detail+fmt.Sprintf("\n\nAgent %s has no version %d.", agentID, number))
 	case refusalNumber:
-		diags.AddAttributeError(path.Root("phone_numbers"), "Phone number not found", detail+"\n\nEvery number in phone_numbers "+
+		diags.AddAttributeError(paths.numbers, "Phone number not found", detail+"\n\nEvery number in phone_numbers "+
 			"must be in E.164 form and registered in the organization's phone-number directory (see the anyreach_phone_numbers data source).")
 	default:
 		diags.AddError("Cannot publish Anyreach agent version", detail)
