@@ -245,13 +245,22 @@ func TestCLIPublishSwapLoop(t *testing.T) {
 
 // TestCLIPublishReplace is `terraform apply -replace` of an anyreach_publish,
 // with and without create_before_destroy: both end with every number
-// answered; with create_before_destroy no publish call in between blanks one.
+// answered; with create_before_destroy (Terraform creates the replacement
+// first, and its claim keeps the destroy off the numbers) neither a poller
+// reading the slots every 10 ms nor the replay of the publish calls finds a
+// number answering nothing, on either wire. Without it Terraform destroys
+// first, which clears the numbers until the create: the docs say so.
 func TestCLIPublishReplace(t *testing.T) {
 	t.Parallel()
-	for _, cbd := range []bool{true, false} {
-		t.Run(fmt.Sprintf("create_before_destroy=%v", cbd), func(t *testing.T) {
+	cases := []struct {
+		cbd     bool
+		variant bool
+	}{{true, false}, {true, true}, {false, false}}
+	for _, c := range cases {
+		cbd := c.cbd
+		t.Run(fmt.Sprintf("create_before_destroy=%v,variant_wire=%v", cbd, c.variant), func(t *testing.T) {
 			t.Parallel()
-			f := newPublishFixture(t, emulator.Options{Latency: 5 * time.Millisecond})
+			f := newPublishFixture(t, emulator.Options{Latency: 5 * time.Millisecond, VariantWire: c.variant, NullOptionalFields: c.variant})
 			lifecycle := ""
 			if cbd {
 				lifecycle = "\n  lifecycle {\n    create_before_destroy = true\n  }"
@@ -268,9 +277,14 @@ resource "anyreach_publish" "live" {
 			f.expectInbound(t, "after the first apply", want)
 			before := f.inbound()
 			f.emu.ResetRequests()
-			w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color", "-replace=anyreach_publish.live")
+			var p *slotPoller
+			if cbd {
+				p = pollSlots(f.emu, "+15550100001", "+15550100002")
+			}
+			w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1", "-replace=anyreach_publish.live")
 			f.expectInbound(t, "after -replace", want)
 			if cbd {
+				p.check(t, "-replace with create_before_destroy")
 				f.checkNoBlankSlot(t, "-replace with create_before_destroy", before, []string{"+15550100001", "+15550100002"})
 			}
 			if out, err := w.run(t, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
@@ -358,5 +372,32 @@ resource "anyreach_publish" "live" {
 	}
 	if strings.Contains(out, "answers for another agent") {
 		t.Errorf("a plan without changes warned:\n%s", out)
+	}
+}
+
+// TestCLIPublishWarnsOnHandover: a plan in which a number moves from one
+// anyreach_publish to another of the same agent (a swap, or a destroy whose
+// number a sibling takes) warns and points at anyreach_agent_routing, at
+// -parallelism=1 too: whichever of the two is planned second sees the other.
+// Two resources have no order Terraform guarantees, so the provider cannot
+// promise the number answers throughout; a plan with no move does not warn.
+func TestCLIPublishWarnsOnHandover(t *testing.T) {
+	t.Parallel()
+	f := newPublishFixture(t, emulator.Options{})
+	w := f.workspace(t, swapConfig)
+	const n1, n2 = "+15550100001", "+15550100002"
+	start := []string{numbersVar("a_numbers", n1), numbersVar("b_numbers", n2)}
+	out := w.mustRun(t, append([]string{"apply", "-auto-approve", "-input=false", "-no-color", "-parallelism=1"}, start...)...)
+	if strings.Contains(out, "moves between two anyreach_publish") {
+		t.Errorf("an apply with no number moving warned:\n%s", out)
+	}
+	out = w.mustRun(t, "plan", "-input=false", "-no-color", "-parallelism=1", numbersVar("a_numbers", n2), numbersVar("b_numbers", n1))
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"Warning: Phone number moves between two anyreach_publish resources",
+		" moves from anyreach_publish " + f.agentID + "/", "(inbound) to anyreach_publish " + f.agentID + "/",
+		"anyreach_agent_routing", "one more similar warning"} { // Terraform folds the second move's warning
+		if !strings.Contains(flat, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
 	}
 }

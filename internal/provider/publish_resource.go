@@ -193,7 +193,7 @@ func (r *PublishResource) recordPlan(agentID, owner string, takes, drops []routi
 		diags.AddWarning("Phone number moves between two anyreach_publish resources",
 			fmt.Sprintf("The %s slot of %s moves from %s to %s. Terraform applies two resources in no guaranteed order, so "+
 				"if the first clears the number before the second takes it, calls to it go unanswered in between; "+
-				"-parallelism makes that likelier, not impossible. Declare numbers that move between versions of agent "+
+				"a higher -parallelism makes that less likely, never impossible. Declare numbers that move between versions of agent "+
 				"%s in one anyreach_agent_routing, which hands every number over in one update.",
 				h.Slot.Direction, h.Slot.Number, h.From, h.To, agentID))
 	}
