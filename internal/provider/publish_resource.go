@@ -213,6 +213,9 @@ func (r *PublishResource) warnTakenFromOthers(ctx context.Context, agentID strin
 		tflog.Debug(ctx, "cannot check whether the numbers answer for another agent", map[string]any{"error": err.Error()})
 		return diags
 	}
+	if len(takenFromOthers(directory, numbers, direction, nil)) == 0 {
+		return diags // every wanted slot is empty: no need to know the agent's own versions
+	}
 	own := map[string]bool{}
 	if agent, err := r.data.agents.get(ctx, agentID); err == nil {
 		for _, v := range agent.Versions {
