@@ -231,7 +231,10 @@ func operationSpecs(cfg map[string]any) []opSpec {
 		publishSpec("1 phone number", []string{"+15550100001"}, []string{"+15550100002"}, cfg, [opKinds]int{1, 1, 2, 2},
 			"update moves version 1 → 2 and +15550100001 → +15550100002: one publish call writes the new slot and clears the old one, "+
 				"after one read of the agent, because the API's unassign clears any version of the agent and a number that moved to "+
-				"another version must be left alone (anyreach_publish's promise); delete: the same read + one unassign call"),
+				"another version since the refresh must be left alone; delete: the same read + one unassign call. Above the floor: "+
+				"one GET /core/phone-numbers in the plan and one in the apply's re-plan whenever phone_numbers change, which buy the "+
+				"plan-time warning that a number answers for another agent (plus one agent read when a wanted number holds a version)"),
+		routingSpec(cfg),
 		{
 			resource: "anyreach_sip_deployment",
 			module:   opsSIPModule,
@@ -277,6 +280,33 @@ func publishSpec(variant string, first, second []string, cfg map[string]any, flo
 		},
 		floors: floors,
 		why:    why,
+	}
+}
+
+// routingSpec measures anyreach_agent_routing on an agent with two draft
+// versions: create routes +15550100001 to version 1, update routes
+// +15550100002 to version 2 and drops +15550100001.
+func routingSpec(cfg map[string]any) opSpec {
+	return opSpec{
+		resource: "anyreach_agent_routing",
+		variant:  "1 phone number",
+		module:   opsRoutingModule,
+		prepare: func(ctx context.Context, e *emulator) (map[string]string, map[string]string, error) {
+			id, err := createAgent(ctx, e, "bench-ops-routing")
+			if err != nil {
+				return nil, nil, err
+			}
+			for range 2 {
+				if err := createVersion(ctx, e, id, cfg); err != nil {
+					return nil, nil, err
+				}
+			}
+			return map[string]string{"agent_id": id, "version_number": "1", "phone_numbers": hclList([]string{"+15550100001"})},
+				map[string]string{"agent_id": id, "version_number": "2", "phone_numbers": hclList([]string{"+15550100002"})}, nil
+		},
+		floors: [opKinds]int{1, 1, 1, 1},
+		why: "create: one publish call per version and direction that gains numbers; update: one publish call that writes the new " +
+			"slot and clears the dropped one (the routing owns every slot of the agent, so no read decides the clear); delete: one unassign call",
 	}
 }
 
