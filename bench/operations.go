@@ -265,48 +265,42 @@ func publishSpec(variant string, first, second []string, cfg map[string]any, flo
 		resource: "anyreach_publish",
 		variant:  variant,
 		module:   opsPublishModule,
-		prepare: func(ctx context.Context, e *emulator) (map[string]string, map[string]string, error) {
-			id, err := createAgent(ctx, e, "bench-ops-publish"+variantSuffix(variant))
-			if err != nil {
-				return nil, nil, err
-			}
-			for range 2 {
-				if err := createVersion(ctx, e, id, cfg); err != nil {
-					return nil, nil, err
-				}
-			}
-			return map[string]string{"agent_id": id, "version_number": "1", "phone_numbers": hclList(first)},
-				map[string]string{"agent_id": id, "version_number": "2", "phone_numbers": hclList(second)}, nil
-		},
-		floors: floors,
-		why:    why,
+		prepare:  twoVersions("bench-ops-publish"+variantSuffix(variant), first, second, cfg),
+		floors:   floors,
+		why:      why,
 	}
 }
 
-// routingSpec measures anyreach_agent_routing on an agent with two draft
-// versions: create routes +15550100001 to version 1, update routes
-// +15550100002 to version 2 and drops +15550100001.
+// routingSpec measures anyreach_agent_routing the same way: create routes
+// +15550100001 to version 1, update routes +15550100002 to version 2 and
+// drops +15550100001.
 func routingSpec(cfg map[string]any) opSpec {
 	return opSpec{
 		resource: "anyreach_agent_routing",
 		variant:  "1 phone number",
 		module:   opsRoutingModule,
-		prepare: func(ctx context.Context, e *emulator) (map[string]string, map[string]string, error) {
-			id, err := createAgent(ctx, e, "bench-ops-routing")
-			if err != nil {
-				return nil, nil, err
-			}
-			for range 2 {
-				if err := createVersion(ctx, e, id, cfg); err != nil {
-					return nil, nil, err
-				}
-			}
-			return map[string]string{"agent_id": id, "version_number": "1", "phone_numbers": hclList([]string{"+15550100001"})},
-				map[string]string{"agent_id": id, "version_number": "2", "phone_numbers": hclList([]string{"+15550100002"})}, nil
-		},
-		floors: [opKinds]int{1, 1, 1, 1},
+		prepare:  twoVersions("bench-ops-routing", []string{"+15550100001"}, []string{"+15550100002"}, cfg),
+		floors:   [opKinds]int{1, 1, 1, 1},
 		why: "create: one publish call per version and direction that gains numbers; update: one publish call that writes the new " +
 			"slot and clears the dropped one (the routing owns every slot of the agent, so no read decides the clear); delete: one unassign call",
+	}
+}
+
+// twoVersions prepares an agent with two draft versions; the create puts
+// version 1 on first, the update version 2 on second.
+func twoVersions(name string, first, second []string, cfg map[string]any) func(context.Context, *emulator) (map[string]string, map[string]string, error) {
+	return func(ctx context.Context, e *emulator) (map[string]string, map[string]string, error) {
+		id, err := createAgent(ctx, e, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		for range 2 {
+			if err := createVersion(ctx, e, id, cfg); err != nil {
+				return nil, nil, err
+			}
+		}
+		return map[string]string{"agent_id": id, "version_number": "1", "phone_numbers": hclList(first)},
+			map[string]string{"agent_id": id, "version_number": "2", "phone_numbers": hclList(second)}, nil
 	}
 }
 

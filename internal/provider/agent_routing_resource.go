@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -73,8 +72,7 @@ func (r *AgentRoutingResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			Computed:    true,
 			Default:     mapdefault.StaticValue(types.MapValueMust(types.Int64Type, map[string]attr.Value{})),
 			Validators: []validator.Map{
-				mapvalidator.KeysAre(stringvalidator.RegexMatches(e164,
-					"must be a phone number in E.164 form: a + followed by the country code and number, digits only, for example +15551234567")),
+				mapvalidator.KeysAre(e164Number()),
 				mapvalidator.ValueInt64sAre(int64validator.AtLeast(1)),
 			},
 		}
@@ -113,7 +111,7 @@ func (r *AgentRoutingResource) Configure(_ context.Context, req resource.Configu
 // routingOwner names an agent's routing in the slot claims.
 func routingOwner(agentID string) string { return "anyreach_agent_routing " + agentID }
 
-// ModifyPlan records the slots the routing wants (see publish_slots.go), so a
+// ModifyPlan records the slots the routing wants (see slot_clearing.go), so a
 // create_before_destroy replacement's destroy leaves them alone. It makes no
 // request.
 func (r *AgentRoutingResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

@@ -39,6 +39,12 @@ var (
 // e164 is the phone-number form the API accepts.
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
 
+// e164Number checks a phone number's form at validate time.
+func e164Number() validator.String {
+	return stringvalidator.RegexMatches(e164,
+		"must be a phone number in E.164 form: a + followed by the country code and number, digits only, for example +15551234567")
+}
+
 // NewPublishResource returns the anyreach_publish resource.
 func NewPublishResource() resource.Resource { return &PublishResource{} }
 
@@ -99,8 +105,7 @@ func (r *PublishResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional:    true,
 				Computed:    true,
 				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.RegexMatches(e164,
-					"must be a phone number in E.164 form: a + followed by the country code and number, digits only, for example +15551234567"))},
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(e164Number())},
 			},
 			"direction": schema.StringAttribute{
 				Description: "Which slot of each number the version takes: `inbound` (answers calls), `outbound` (places calls) or " +
@@ -127,7 +132,7 @@ func (r *PublishResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // ModifyPlan keeps id and version_id known when the version does not change,
-// records the slots this publication takes and drops (see publish_slots.go),
+// records the slots this publication takes and drops (see slot_clearing.go),
 // warns when a number moves between it and another anyreach_publish of the
 // same plan, and warns when a number it takes answers for another agent.
 // Only a plan that changes phone_numbers or direction costs requests.
@@ -325,7 +330,7 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 // Update writes the planned version over the wanted slots and, in the same
 // call, clears the slots that left, except those another publication of this
-// process claims (see publish_slots.go): a number it hands to a sibling is
+// process claims (see slot_clearing.go): a number it hands to a sibling is
 // taken by the sibling's own write, never cleared.
 func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state PublishResourceModel
