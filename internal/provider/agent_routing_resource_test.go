@@ -1,10 +1,21 @@
 package provider
 
 import (
+	"context"
+	"fmt"
 	"reflect"
+	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 	"github.com/anyreach/terraform-provider-anyreach/internal/routing"
 )
 
@@ -65,4 +76,63 @@ func TestRoutingCalls(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAccAgentRouting_driftAndValidation: a number cleared or moved outside
+// Terraform shows in the plan and apply puts it back; a number not in E.164
+// form and a version below 1 are refused at validate time, on the map.
+func TestAccAgentRouting_driftAndValidation(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	agentID, versions := createAgentWithVersions(t, emu, "Routing", "Variant A.", "Variant B.")
+	cfg := func(inbound string) string {
+		return emu.providerConfig() + fmt.Sprintf(`
+resource "anyreach_agent_routing" "this" {
+  agent_id = %q
+  inbound  = %s
+  outbound = { "+15550100003" = 2 }
+}
+`, agentID, inbound)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(`{ "5550100001" = 1 }`), ExpectError: regexp.MustCompile(`must be a phone number in E.164 form`)},
+			{Config: cfg(`{ "+15550100001" = 0 }`), ExpectError: regexp.MustCompile(`must be at least 1`)},
+			{
+				Config: cfg(`{ "+15550100001" = 1, "+15550100002" = 2 }`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("anyreach_agent_routing.this", tfjsonpath.New("id"), knownvalue.StringExact(agentID)),
+				},
+			},
+			{
+				// The dashboard moves +15550100001 to version 2 and clears +15550100003's outbound slot.
+				PreConfig: func() {
+					c, ctx := testClient(t, emu), context.Background()
+					if _, err := c.PublishVersion(ctx, agentID, versions[1].Version, client.PublishRequest{PhoneNumbers: []string{"+15550100001"}}); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := c.PublishVersion(ctx, agentID, versions[1].Version,
+						client.PublishRequest{UnassignPhoneNumbers: []string{"+15550100003"}, Direction: client.DirectionOutbound}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg(`{ "+15550100001" = 1, "+15550100002" = 2 }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("anyreach_agent_routing.this", plancheck.ResourceActionUpdate)},
+				},
+				Check: func(*terraform.State) error {
+					got := slotsOf(emu)
+					want := map[string][2]string{"+15550100001": {versions[0].VersionID, ""}, "+15550100002": {versions[1].VersionID, ""},
+						"+15550100003": {"", versions[1].VersionID}}
+					for n, w := range want {
+						if got[n] != w {
+							return fmt.Errorf("%s holds %v, want %v", n, got[n], w)
+						}
+					}
+					return nil
+				},
+			},
+		},
+	})
 }
