@@ -168,10 +168,12 @@ func TestCLIRoutingABSwap(t *testing.T) {
 	}
 }
 
-// TestCLIRoutingImportAndReplace: an agent's routing imports by agent ID and
-// plans no change, and -replace with create_before_destroy leaves every
-// number answering throughout (Terraform creates the replacement first; its
-// claim keeps the destroy off the numbers).
+// TestCLIRoutingImportAndReplace: the refresh-only plan right after apply is
+// empty (workflow row 2); an agent's routing imports by agent ID and plans no
+// change (row 7); -replace with create_before_destroy leaves every number
+// answering throughout (Terraform creates the replacement first; its claim
+// keeps the destroy off the numbers); deleting the outbound argument clears
+// those slots (row 6); destroy clears the rest.
 func TestCLIRoutingImportAndReplace(t *testing.T) {
 	t.Parallel()
 	f := newPublishFixture(t, emulator.Options{Latency: 5 * time.Millisecond})
@@ -187,6 +189,9 @@ resource "anyreach_agent_routing" "live" {
 }
 `)
 	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+	if out, err := w.run(t, "plan", "-refresh-only", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
+		t.Fatalf("refresh-only plan after apply: %v (exit 2 means changes)\n%s", err, out)
+	}
 	w.mustRun(t, "state", "rm", "anyreach_agent_routing.live")
 	w.mustRun(t, "import", "-input=false", "-no-color", "anyreach_agent_routing.live", f.agentID)
 	if out, err := w.run(t, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
@@ -203,6 +208,20 @@ resource "anyreach_agent_routing" "live" {
 	if out, err := w.run(t, "plan", "-input=false", "-no-color", "-detailed-exitcode"); err != nil {
 		t.Fatalf("plan after -replace: %v\n%s", err, out)
 	}
+	// Row 6: deleting the outbound argument clears the outbound slot and nothing else.
+	f.write(t, w, `
+resource "anyreach_agent_routing" "live" {
+  agent_id = local.agent_id
+  inbound  = { "+15550100001" = 1, "+15550100002" = 2 }
+}
+`)
+	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
+	for _, n := range f.emu.Snapshot().PhoneNumbers {
+		if n.PhoneNumber == "+15550100001" && n.OutboundAgentVersionID != nil {
+			t.Errorf("the outbound slot of +15550100001 still holds %s after outbound left the configuration", *n.OutboundAgentVersionID)
+		}
+	}
+	f.expectInbound(t, "after outbound left", want)
 	w.mustRun(t, "destroy", "-auto-approve", "-input=false", "-no-color")
 	f.expectInbound(t, "after destroy", map[string]int{"+15550100001": 0, "+15550100002": 0})
 }

@@ -77,10 +77,12 @@ func (r *PublishResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 		Description: "Publishes a version of an agent and deploys it to phone numbers. Every number has two independent slots, " +
 			"inbound and outbound; `direction` says which this resource writes. Changing `version` is an in-place, zero-downtime " +
 			"promotion: the new version is written over the same slots in one call, then only numbers that left `phone_numbers` " +
-			"are cleared. Several publications of one agent applied together never leave a number answering nothing: their writes " +
-			"are serialised and none clears a slot another `anyreach_publish` of the same apply wants. Destroying it clears the " +
-			"slots that still hold this version and that no other publication takes over; the version itself stays published " +
-			"(publishing cannot be undone through the API). Taking a number that answers for another agent is warned about at plan time.",
+			"are cleared. Publications of one agent are written one at a time and none clears a slot another resource of the " +
+			"same apply has taken or recorded; numbers that move between versions (an A/B test) belong in one " +
+			"`anyreach_agent_routing`, because Terraform applies two publications in no guaranteed order (the plan warns). " +
+			"Destroying it clears the slots that still hold this version and that no other resource of the apply takes over; " +
+			"the version itself stays published (publishing cannot be undone through the API). Taking a number that answers " +
+			"for another agent is warned about at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description: "`<agent_id>/<version>` of the published version.",
