@@ -281,7 +281,9 @@ func routingSpec(cfg map[string]any) opSpec {
 		module:   opsRoutingModule,
 		prepare:  twoVersions("bench-ops-routing", []string{"+15550100001"}, []string{"+15550100002"}, cfg),
 		floors:   [opKinds]int{1, 1, 1, 1},
-		why: "create: one publish call per version and direction that gains numbers; update: one publish call that writes the new " +
+		why: "create: one publish call per version and direction that gains numbers, plus one read of the agent above the floor, which " +
+			"buys a first apply that leaves exactly the configured routing on an agent that already answers numbers (the numbers it " +
+			"does not name are cleared, those already right are not written again); update: one publish call that writes the new " +
 			"slot and clears the dropped one (the routing owns every slot of the agent, so no read decides the clear); delete: one unassign call",
 	}
 }

@@ -183,13 +183,15 @@ func (r *AgentRoutingResource) Update(ctx context.Context, req resource.UpdateRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// apply moves the agent's slots from prior (nil: none) to plan: the publish
-// calls of routingCalls, in order, inside the agent's critical section, after
-// claiming the wanted slots.
+// apply moves the agent's slots from prior to plan: the publish calls of
+// routingCalls, in order, inside the agent's critical section, after claiming
+// the wanted slots. A create (prior nil) starts from the slots the agent's
+// versions hold now, read once inside that section, so the routing it leaves
+// is exactly the configured one even on an agent that already answers numbers.
 func (r *AgentRoutingResource) apply(ctx context.Context, plan, prior *AgentRoutingResourceModel, op string, timeout time.Duration, diags *diag.Diagnostics) {
 	agentID := plan.AgentID.ValueString()
 	wantIn, wantOut := routesOf(ctx, plan.Inbound, diags), routesOf(ctx, plan.Outbound, diags)
-	hadIn, hadOut := routes{}, routes{}
+	var hadIn, hadOut routes
 	if prior != nil {
 		hadIn, hadOut = routesOf(ctx, prior.Inbound, diags), routesOf(ctx, prior.Outbound, diags)
 	}
@@ -199,6 +201,14 @@ func (r *AgentRoutingResource) apply(ctx context.Context, plan, prior *AgentRout
 	r.data.slots.claim(routingOwner(agentID), wantedSlots(plan.Inbound, plan.Outbound))
 	unlock := r.data.slots.lock(agentID)
 	defer unlock()
+	if prior == nil {
+		agent, err := r.data.client.GetAgent(ctx, agentID)
+		if err != nil {
+			diags.AddAttributeError(path.Root("agent_id"), "Cannot read Anyreach agent", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
+			return
+		}
+		hadIn, hadOut = agentRoutes(agent)
+	}
 	clear := r.data.slots.unclaimed(droppedSlots(hadIn, wantIn, client.DirectionInbound))
 	clear = append(clear, r.data.slots.unclaimed(droppedSlots(hadOut, wantOut, client.DirectionOutbound))...)
 	for _, c := range routingCalls(hadIn, hadOut, wantIn, wantOut, clear) {

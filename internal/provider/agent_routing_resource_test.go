@@ -78,8 +78,9 @@ func TestRoutingCalls(t *testing.T) {
 	}
 }
 
-// TestAccAgentRouting_driftAndValidation: a number cleared or moved outside
-// Terraform shows in the plan and apply puts it back; a number not in E.164
+// TestAccAgentRouting_driftAndValidation: a create on an agent that already
+// answers numbers leaves exactly the configured routing; a number cleared or
+// moved outside Terraform shows in the plan and apply puts it back; a number not in E.164
 // form and a version below 1 are refused at validate time, on the map.
 func TestAccAgentRouting_driftAndValidation(t *testing.T) {
 	t.Parallel()
@@ -100,7 +101,20 @@ resource "anyreach_agent_routing" "this" {
 			{Config: cfg(`{ "5550100001" = 1 }`), ExpectError: regexp.MustCompile(`must be a phone number in E.164 form`)},
 			{Config: cfg(`{ "+15550100001" = 0 }`), ExpectError: regexp.MustCompile(`must be at least 1`)},
 			{
+				// The agent already answers +15550100004 and +15550100001: create leaves exactly the configured routing.
+				PreConfig: func() {
+					if _, err := testClient(t, emu).PublishVersion(context.Background(), agentID, versions[0].Version,
+						client.PublishRequest{PhoneNumbers: []string{"+15550100001", "+15550100004"}}); err != nil {
+						t.Fatal(err)
+					}
+				},
 				Config: cfg(`{ "+15550100001" = 1, "+15550100002" = 2 }`),
+				Check: func(*terraform.State) error {
+					if got := slotsOf(emu)["+15550100004"]; got != [2]string{} {
+						return fmt.Errorf("+15550100004, which the routing does not name, still holds %v", got)
+					}
+					return nil
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue("anyreach_agent_routing.this", tfjsonpath.New("id"), knownvalue.StringExact(agentID)),
 				},
