@@ -209,9 +209,9 @@ func (r *AgentRoutingResource) apply(ctx context.Context, plan, prior *AgentRout
 		}
 		hadIn, hadOut = agentRoutes(agent)
 	}
-	clear := r.data.slots.unclaimed(droppedSlots(hadIn, wantIn, client.DirectionInbound))
-	clear = append(clear, r.data.slots.unclaimed(droppedSlots(hadOut, wantOut, client.DirectionOutbound))...)
-	for _, c := range routingCalls(hadIn, hadOut, wantIn, wantOut, clear) {
+	cleared := r.data.slots.unclaimed(droppedSlots(hadIn, wantIn, client.DirectionInbound))
+	cleared = append(cleared, r.data.slots.unclaimed(droppedSlots(hadOut, wantOut, client.DirectionOutbound))...)
+	for _, c := range routingCalls(hadIn, hadOut, wantIn, wantOut, cleared) {
 		paths := publishPaths{path.Root("inbound"), path.Root("inbound")}
 		if c.req.Direction == client.DirectionOutbound {
 			paths = publishPaths{path.Root("outbound"), path.Root("outbound")}
@@ -229,14 +229,14 @@ type routingCall struct {
 }
 
 // routingCalls plans the fewest publish calls that move the slots from had to
-// want and clear the slots in clear: one per version and direction that gains
+// want and clear the slots in cleared: one per version and direction that gains
 // slots ("both" for numbers whose two slots go to the same version), in
 // version order, each write taking its numbers from whichever version held
 // them in the same call. The clears ride on the last write of their
 // direction, after every number that stays has been written; a direction
 // with no write clears in one call of its own on a version that held the
 // slot (already published, so the call publishes nothing new).
-func routingCalls(hadIn, hadOut, wantIn, wantOut routes, clear []routing.Slot) []routingCall {
+func routingCalls(hadIn, hadOut, wantIn, wantOut routes, cleared []routing.Slot) []routingCall {
 	type key struct {
 		version   int64
 		direction string
@@ -281,7 +281,7 @@ func routingCalls(hadIn, hadOut, wantIn, wantOut routes, clear []routing.Slot) [
 		sort.Strings(groups[k])
 		calls = append(calls, routingCall{version: k.version, req: client.PublishRequest{PhoneNumbers: groups[k], Direction: k.direction}})
 	}
-	unassign := routing.Unassign(clear)
+	unassign := routing.Unassign(cleared)
 	for _, dir := range sortedKeys(unassign) {
 		last := -1
 		for i, c := range calls {
@@ -394,8 +394,8 @@ func (r *AgentRoutingResource) Delete(ctx context.Context, req resource.DeleteRe
 	agentID := state.AgentID.ValueString()
 	unlock := r.data.slots.lock(agentID)
 	defer unlock()
-	clear := r.data.slots.unclaimed(append(droppedSlots(in, nil, client.DirectionInbound), droppedSlots(out, nil, client.DirectionOutbound)...))
-	for _, c := range routingCalls(in, out, nil, nil, clear) {
+	cleared := r.data.slots.unclaimed(append(droppedSlots(in, nil, client.DirectionInbound), droppedSlots(out, nil, client.DirectionOutbound)...))
+	for _, c := range routingCalls(in, out, nil, nil, cleared) {
 		_, err := r.data.client.PublishVersion(ctx, agentID, int(c.version), c.req)
 		r.data.agents.forgetAll()
 		if client.IsNotFound(err) {
