@@ -73,6 +73,25 @@ resource "anyreach_publish" "this" {
 }
 `
 
+const opsRoutingModule = providerBlock + `
+variable "agent_id" {
+  type = string
+}
+
+variable "version_number" {
+  type = number
+}
+
+variable "phone_numbers" {
+  type = set(string)
+}
+
+resource "anyreach_agent_routing" "this" {
+  agent_id = var.agent_id
+  inbound  = { for n in var.phone_numbers : n => var.version_number }
+}
+`
+
 const opsSIPModule = providerBlock + `
 variable "agent_id" {
   type = string

@@ -234,7 +234,10 @@ func operationSpecs(cfg map[string]any) []opSpec {
 		publishSpec("1 phone number", []string{"+15550100001"}, []string{"+15550100002"}, cfg, [opKinds]int{1, 1, 2, 2},
 			"update moves version 1 → 2 and +15550100001 → +15550100002: one publish call writes the new slot and clears the old one, "+
 				"after one read of the agent, because the API's unassign clears any version of the agent and a number that moved to "+
-				"another version must be left alone (anyreach_publish's promise); delete: the same read + one unassign call"),
+				"another version since the refresh must be left alone; delete: the same read + one unassign call. Above the floor: "+
+				"one GET /core/phone-numbers in the plan and one in the apply's re-plan whenever phone_numbers change, which buy the "+
+				"plan-time warning that a number answers for another agent (plus one agent read when a wanted number holds a version)"),
+		routingSpec(cfg),
 		{
 			resource: "anyreach_sip_deployment",
 			module:   opsSIPModule,
@@ -265,21 +268,44 @@ func publishSpec(variant string, first, second []string, cfg map[string]any, flo
 		resource: "anyreach_publish",
 		variant:  variant,
 		module:   opsPublishModule,
-		prepare: func(ctx context.Context, e *emulator) (map[string]string, map[string]string, error) {
-			id, err := createAgent(ctx, e, "bench-ops-publish"+variantSuffix(variant))
-			if err != nil {
+		prepare:  twoVersions("bench-ops-publish"+variantSuffix(variant), first, second, cfg),
+		floors:   floors,
+		why:      why,
+	}
+}
+
+// routingSpec measures anyreach_agent_routing the same way: create routes
+// +15550100001 to version 1, update routes +15550100002 to version 2 and
+// drops +15550100001.
+func routingSpec(cfg map[string]any) opSpec {
+	return opSpec{
+		resource: "anyreach_agent_routing",
+		variant:  "1 phone number",
+		module:   opsRoutingModule,
+		prepare:  twoVersions("bench-ops-routing", []string{"+15550100001"}, []string{"+15550100002"}, cfg),
+		floors:   [opKinds]int{1, 1, 1, 1},
+		why: "create: one publish call per version and direction that gains numbers, plus one read of the agent above the floor, which " +
+			"buys a first apply that leaves exactly the configured routing on an agent that already answers numbers (the numbers it " +
+			"does not name are cleared, those already right are not written again); update: one publish call that writes the new " +
+			"slot and clears the dropped one (the routing owns every slot of the agent, so no read decides the clear); delete: one unassign call",
+	}
+}
+
+// twoVersions prepares an agent with two draft versions; the create puts
+// version 1 on first, the update version 2 on second.
+func twoVersions(name string, first, second []string, cfg map[string]any) func(context.Context, *emulator) (map[string]string, map[string]string, error) {
+	return func(ctx context.Context, e *emulator) (map[string]string, map[string]string, error) {
+		id, err := createAgent(ctx, e, name)
+		if err != nil {
+			return nil, nil, err
+		}
+		for range 2 {
+			if err := createVersion(ctx, e, id, cfg); err != nil {
 				return nil, nil, err
 			}
-			for range 2 {
-				if err := createVersion(ctx, e, id, cfg); err != nil {
-					return nil, nil, err
-				}
-			}
-			return map[string]string{"agent_id": id, "version_number": "1", "phone_numbers": hclList(first)},
-				map[string]string{"agent_id": id, "version_number": "2", "phone_numbers": hclList(second)}, nil
-		},
-		floors: floors,
-		why:    why,
+		}
+		return map[string]string{"agent_id": id, "version_number": "1", "phone_numbers": hclList(first)},
+			map[string]string{"agent_id": id, "version_number": "2", "phone_numbers": hclList(second)}, nil
 	}
 }
 

@@ -6,9 +6,9 @@
 #   terraform apply -var stage=swapped           # A on number_b, B on number_a
 #   terraform apply -var stage=done              # A on both; B leaves the configuration
 #
-# No number ever answers nothing in between: publications of one agent applied
-# together are serialised in the provider, and none clears a number another
-# one of the same apply takes over (see the anyreach_publish docs).
+# No number ever answers nothing in between, at any -parallelism: one
+# anyreach_agent_routing owns the agent's numbers, and each apply hands every
+# number over to its new version before it clears any (see its docs).
 
 terraform {
   required_providers {
@@ -69,20 +69,14 @@ resource "anyreach_agent_version" "b" {
   depends_on = [anyreach_agent_version.a]
 }
 
-resource "anyreach_publish" "a" {
-  agent_id      = anyreach_agent.support.id
-  version       = anyreach_agent_version.a.version
-  phone_numbers = local.numbers.a
-}
-
-# Variant B leaves the configuration when the test ends; destroying its
-# publication clears only the slots no other publication takes over.
-resource "anyreach_publish" "b" {
-  count = var.stage == "done" ? 0 : 1
-
-  agent_id      = anyreach_agent.support.id
-  version       = anyreach_agent_version.b.version
-  phone_numbers = local.numbers.b
+# The whole routing of the agent, number -> version: trading the numbers or
+# ending the test is one update of this one resource.
+resource "anyreach_agent_routing" "ab" {
+  agent_id = anyreach_agent.support.id
+  inbound = merge(
+    { for n in local.numbers.b : n => anyreach_agent_version.b.version },
+    { for n in local.numbers.a : n => anyreach_agent_version.a.version },
+  )
 }
 
 output "answering" {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/routing"
 )
 
 // This file decides what an agent becomes in the exported module: the
@@ -204,35 +205,13 @@ func chooseVersions(a *client.Agent) []versionPlan {
 	return out
 }
 
-// publications are the anyreach_publish resources a version's slots make:
-// one with direction "both" when it holds both slots of exactly the same
-// numbers, else one per direction it holds numbers in. That is how
-// anyreach_publish reads the slots back, so each plans no change.
+// publications are the anyreach_publish resources a version's slots make,
+// read back the way anyreach_publish reads them (routing.Publications), so
+// each plans no change.
 func publications(a *client.Agent, v versionPlan) []publicationPlan {
-	var in, out []string
-	for _, n := range a.PhoneNumbers {
-		if holds(n.InboundAgentVersionID, v.summary.VersionID) {
-			in = append(in, n.PhoneNumber)
-		}
-		if holds(n.OutboundAgentVersionID, v.summary.VersionID) {
-			out = append(out, n.PhoneNumber)
-		}
-	}
-	sort.Strings(in)
-	sort.Strings(out)
-	if len(in) > 0 && strings.Join(in, ",") == strings.Join(out, ",") {
-		return []publicationPlan{{version: v.summary.Version, versionName: v.name, direction: client.DirectionBoth, numbers: in}}
-	}
 	var pubs []publicationPlan
-	if len(in) > 0 {
-		pubs = append(pubs, publicationPlan{version: v.summary.Version, versionName: v.name, direction: client.DirectionInbound, numbers: in})
-	}
-	if len(out) > 0 {
-		pubs = append(pubs, publicationPlan{version: v.summary.Version, versionName: v.name, direction: client.DirectionOutbound, numbers: out})
+	for _, p := range routing.Publications(a.PhoneNumbers, v.summary.VersionID) {
+		pubs = append(pubs, publicationPlan{version: v.summary.Version, versionName: v.name, direction: p.Direction, numbers: p.Numbers})
 	}
 	return pubs
-}
-
-func holds(slot *string, versionID string) bool {
-	return slot != nil && versionID != "" && *slot == versionID
 }

@@ -26,7 +26,7 @@ import (
 //     read already in flight is not kept either, so a read that starts
 //     after a write returned always sees it;
 //   - anyreach_publish decides which slots to clear from a read of its own
-//     inside its critical section (publish_slots.go), never from this one.
+//     inside its critical section (slot_clearing.go), never from this one.
 //
 // Each plan is a new walk and reads again, so an out-of-band edit shows on
 // the next plan as before.

@@ -193,7 +193,7 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": client.RedactURL(settings.baseURL), "organization_id": settings.org})
 
 	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org,
-		slots: newSlotCoordinator(slotSettle), agents: newAgentReads(c.GetAgent)}
+		slots: newSlotCoordinator(), agents: newAgentReads(c.GetAgent)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -297,6 +297,7 @@ func (p *AnyreachProvider) Resources(_ context.Context) []func() resource.Resour
 		NewAgentResource,
 		NewAgentVersionResource,
 		NewPublishResource,
+		NewAgentRoutingResource,
 		NewSIPDeploymentResource,
 	}
 }

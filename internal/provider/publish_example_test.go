@@ -14,10 +14,10 @@ import (
 )
 
 // TestAccExample_abTest runs examples/ab-test through its three stages: each
-// variant on its own number, the numbers traded, then variant A on both with
-// B's publication destroyed. After each apply every number answers the
-// variant the stage gives it, no publish call in between left one answering
-// nothing, and the plan is empty.
+// variant on its own number, the numbers traded, then variant A on both. Each
+// change is one in-place update of the routing; after each apply every number
+// answers the variant the stage gives it, no publish call in between left one
+// answering nothing, and the plan is empty.
 func TestAccExample_abTest(t *testing.T) {
 	t.Parallel()
 	emu := newTestEmulator(t, emulator.Options{Latency: 5 * time.Millisecond})
@@ -61,11 +61,9 @@ func TestAccExample_abTest(t *testing.T) {
 		Steps: []resource.TestStep{
 			stage("test", map[string]int{n1: 1, n2: 2}),
 			stage("swapped", map[string]int{n1: 2, n2: 1},
-				plancheck.ExpectResourceAction("anyreach_publish.a", plancheck.ResourceActionUpdate),
-				plancheck.ExpectResourceAction("anyreach_publish.b[0]", plancheck.ResourceActionUpdate)),
+				plancheck.ExpectResourceAction("anyreach_agent_routing.ab", plancheck.ResourceActionUpdate)),
 			stage("done", map[string]int{n1: 1, n2: 1},
-				plancheck.ExpectResourceAction("anyreach_publish.a", plancheck.ResourceActionUpdate),
-				plancheck.ExpectResourceAction("anyreach_publish.b[0]", plancheck.ResourceActionDestroy)),
+				plancheck.ExpectResourceAction("anyreach_agent_routing.ab", plancheck.ResourceActionUpdate)),
 		},
 	})
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/routing"
 )
 
 var (
@@ -37,6 +38,12 @@ var (
 
 // e164 is the phone-number form the API accepts.
 var e164 = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
+
+// e164Number checks a phone number's form at validate time.
+func e164Number() validator.String {
+	return stringvalidator.RegexMatches(e164,
+		"must be a phone number in E.164 form: a + followed by the country code and number, digits only, for example +15551234567")
+}
 
 // NewPublishResource returns the anyreach_publish resource.
 func NewPublishResource() resource.Resource { return &PublishResource{} }
@@ -70,10 +77,12 @@ func (r *PublishResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 		Description: "Publishes a version of an agent and deploys it to phone numbers. Every number has two independent slots, " +
 			"inbound and outbound; `direction` says which this resource writes. Changing `version` is an in-place, zero-downtime " +
 			"promotion: the new version is written over the same slots in one call, then only numbers that left `phone_numbers` " +
-			"are cleared. Several publications of one agent applied together never leave a number answering nothing: their writes " +
-			"are serialised and none clears a slot another `anyreach_publish` of the same apply wants. Destroying it clears the " +
-			"slots that still hold this version and that no other publication takes over; the version itself stays published " +
-			"(publishing cannot be undone through the API). Taking a number that answers for another agent is warned about at plan time.",
+			"are cleared. Publications of one agent are written one at a time and none clears a slot another resource of the " +
+			"same apply has taken or recorded; numbers that move between versions (an A/B test) belong in one " +
+			"`anyreach_agent_routing`, because Terraform applies two publications in no guaranteed order (the plan warns). " +
+			"Destroying it clears the slots that still hold this version and that no other resource of the apply takes over; " +
+			"the version itself stays published (publishing cannot be undone through the API). Taking a number that answers " +
+			"for another agent is warned about at plan time.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Description: "`<agent_id>/<version>` of the published version.",
@@ -98,8 +107,7 @@ func (r *PublishResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 				Optional:    true,
 				Computed:    true,
 				Default:     setdefault.StaticValue(types.SetValueMust(types.StringType, []attr.Value{})),
-				Validators: []validator.Set{setvalidator.ValueStringsAre(stringvalidator.RegexMatches(e164,
-					"must be a phone number in E.164 form: a + followed by the country code and number, digits only, for example +15551234567"))},
+				Validators:  []validator.Set{setvalidator.ValueStringsAre(e164Number())},
 			},
 			"direction": schema.StringAttribute{
 				Description: "Which slot of each number the version takes: `inbound` (answers calls), `outbound` (places calls) or " +
@@ -126,20 +134,29 @@ func (r *PublishResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // ModifyPlan keeps id and version_id known when the version does not change,
-// records the slots this publication wants (see publish_slots.go), and warns
-// when a number it takes answers for another agent. Only a plan that changes
-// phone_numbers or direction costs requests.
+// records the slots this publication takes and drops (see slot_clearing.go),
+// warns when a number moves between it and another anyreach_publish of the
+// same plan, and warns when a number it takes answers for another agent.
+// Only a plan that changes phone_numbers or direction costs requests.
 func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if r.data == nil {
 		return
 	}
-	var plan PublishResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	var state *PublishResourceModel
 	if !req.State.Raw.IsNull() {
 		state = &PublishResourceModel{}
 		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
 	}
+	if req.Plan.Raw.IsNull() { // destroy: every slot it holds is dropped
+		if state != nil && !resp.Diagnostics.HasError() {
+			numbers := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
+			resp.Diagnostics.Append(r.recordPlan(state.AgentID.ValueString(), publicationOwner(state), nil,
+				routing.Slots(numbers, state.Direction.ValueString()))...)
+		}
+		return
+	}
+	var plan PublishResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -157,11 +174,37 @@ func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 	numbers := setStrings(ctx, plan.PhoneNumbers, &resp.Diagnostics)
 	direction := plan.Direction.ValueString()
-	r.data.slots.claim(agentID, numbers, direction)
+	var drops []routing.Slot
+	if state != nil {
+		drops = routing.Dropped(setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics), state.Direction.ValueString(), numbers, direction)
+	}
+	resp.Diagnostics.Append(r.recordPlan(agentID, publicationOwner(&plan), routing.Slots(numbers, direction), drops)...)
 	if state != nil && state.PhoneNumbers.Equal(plan.PhoneNumbers) && state.Direction.Equal(plan.Direction) {
 		return
 	}
 	resp.Diagnostics.Append(r.warnTakenFromOthers(ctx, agentID, numbers, direction)...)
+}
+
+// publicationOwner names a publication in the slot claims.
+func publicationOwner(m *PublishResourceModel) string {
+	return fmt.Sprintf("anyreach_publish %s/%d (%s)", m.AgentID.ValueString(), m.Version.ValueInt64(), m.Direction.ValueString())
+}
+
+// recordPlan records what a publication's plan takes and drops and warns
+// about each slot it hands to, or takes from, another anyreach_publish of
+// this plan: nothing orders the two operations, so the number may answer
+// nothing between them.
+func (r *PublishResource) recordPlan(agentID, owner string, takes, drops []routing.Slot) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, h := range r.data.slots.planned(owner, takes, drops) {
+		diags.AddWarning("Phone number moves between two anyreach_publish resources",
+			fmt.Sprintf("The %s slot of %s moves from %s to %s. Terraform applies two resources in no guaranteed order, so "+
+				"if the first clears the number before the second takes it, calls to it go unanswered in between; "+
+				"a higher -parallelism makes that less likely, never impossible. Declare numbers that move between versions of agent "+
+				"%s in one anyreach_agent_routing, which hands every number over in one update.",
+				h.Slot.Direction, h.Slot.Number, h.From, h.To, agentID))
+	}
+	return diags
 }
 
 // warnTakenFromOthers warns about each wanted slot that answers for another
@@ -176,6 +219,9 @@ func (r *PublishResource) warnTakenFromOthers(ctx context.Context, agentID strin
 	if err != nil { // a missing phone_numbers:read scope, say: the apply reports what matters
 		tflog.Debug(ctx, "cannot check whether the numbers answer for another agent", map[string]any{"error": err.Error()})
 		return diags
+	}
+	if len(takenFromOthers(directory, numbers, direction, nil)) == 0 {
+		return diags // every wanted slot is empty: no need to know the agent's own versions
 	}
 	own := map[string]bool{}
 	if agent, err := r.data.agents.get(ctx, agentID); err == nil {
@@ -235,7 +281,7 @@ func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	agentID := plan.AgentID.ValueString()
-	r.data.slots.claim(agentID, numbers, plan.Direction.ValueString())
+	r.data.slots.claim(publicationOwner(&plan), routing.Slots(numbers, plan.Direction.ValueString()))
 	unlock := r.data.slots.lock(agentID)
 	r.publishAndRecord(ctx, &plan, client.PublishRequest{PhoneNumbers: numbers, Direction: plan.Direction.ValueString()}, "create", timeout, &resp.Diagnostics)
 	unlock()
@@ -274,9 +320,9 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	direction := state.Direction.ValueString()
 	if direction == "" {
-		direction = inferDirection(agent, summary.VersionID)
+		direction = routing.InferDirection(agent.PhoneNumbers, summary.VersionID)
 	}
-	held := numbersHolding(agent, summary.VersionID, direction)
+	held := routing.Holding(agent.PhoneNumbers, summary.VersionID, direction)
 	state.Direction = types.StringValue(direction)
 	state.PhoneNumbers = stringSet(held, &resp.Diagnostics)
 	state.VersionID = types.StringValue(summary.VersionID)
@@ -284,9 +330,10 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
-// Update writes the planned version over the wanted slots, then clears the
-// slots that left, except those another publication of this run wants (see
-// publish_slots.go): no wanted number is ever unassigned, not even for a moment.
+// Update writes the planned version over the wanted slots and, in the same
+// call, clears the slots that left, except those another publication of this
+// process claims (see slot_clearing.go): a number it hands to a sibling is
+// taken by the sibling's own write, never cleared.
 func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state PublishResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -302,15 +349,11 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	agentID, newDir := plan.AgentID.ValueString(), plan.Direction.ValueString()
-	r.data.slots.claim(agentID, wanted, newDir)
-	unwanted := slotsToClear(previous, state.Direction.ValueString(), wanted, newDir)
-	resp.Diagnostics.Append(r.settleBeforeClearing(ctx, agentID, unwanted)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	r.data.slots.claim(publicationOwner(&plan), routing.Slots(wanted, newDir))
 	unlock := r.data.slots.lock(agentID)
 	defer unlock()
-	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(), unwanted)
+	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(),
+		routing.Dropped(previous, state.Direction.ValueString(), wanted, newDir))
 	resp.Diagnostics.Append(diags...)
 	if gone {
 		resp.Diagnostics.AddError("Cannot update Anyreach publication",
@@ -332,8 +375,9 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 // Delete clears the slots that still hold this version and that no other
-// publication of this run wants, so a replacement (create_before_destroy or
-// not) never blanks a number its successor holds.
+// publication of this process claims, so a create_before_destroy replacement
+// (whose create Terraform runs first) never blanks a number its successor
+// holds.
 func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state PublishResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -345,8 +389,13 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	gone, diags := r.release(ctx, agentID, number, state.VersionID.ValueString(), slotsToClear(numbers, state.Direction.ValueString(), nil, ""))
+	unlock := r.data.slots.lock(agentID)
+	unassign, gone, diags := r.slotsToUnassign(ctx, agentID, state.VersionID.ValueString(), routing.Slots(numbers, state.Direction.ValueString()))
 	resp.Diagnostics.Append(diags...)
+	if !gone && !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
+	}
+	unlock()
 	if gone || resp.Diagnostics.HasError() {
 		return // a deleted agent took its slots with it
 	}
@@ -355,46 +404,16 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 			"anyreach_publish of this run wants, but it stays published: the Anyreach API cannot unpublish a version.", number, agentID))
 }
 
-// release clears, of the slots (number -> directions) a publication of
-// versionID no longer wants, those no claim of this run wants and that still
-// hold versionID. gone reports an agent that no longer exists.
-func (r *PublishResource) release(ctx context.Context, agentID string, number int, versionID string, unwanted map[string][]string) (bool, diag.Diagnostics) {
-	diags := r.settleBeforeClearing(ctx, agentID, unwanted)
-	if diags.HasError() {
-		return false, diags
-	}
-	unlock := r.data.slots.lock(agentID)
-	defer unlock()
-	unassign, gone, d := r.slotsToUnassign(ctx, agentID, versionID, unwanted)
-	diags.Append(d...)
-	if gone || diags.HasError() {
-		return gone, diags
-	}
-	diags.Append(r.unassignSlots(ctx, agentID, number, unassign)...)
-	return false, diags
-}
-
-// settleBeforeClearing waits, when some unwanted slot is claimed by no
-// publication of this run yet, until the agent's publications have been quiet
-// (slotCoordinator.waitQuiet), so siblings started with this one claim first.
-func (r *PublishResource) settleBeforeClearing(ctx context.Context, agentID string, unwanted map[string][]string) diag.Diagnostics {
-	var diags diag.Diagnostics
-	if len(r.data.slots.unclaimed(unwanted)) == 0 {
-		return diags
-	}
-	if err := r.data.slots.waitQuiet(ctx, agentID); err != nil {
-		diags.AddError("Cannot clear phone-number slots", fmt.Sprintf("Interrupted while waiting to clear slots of agent %s: %s", agentID, err))
-	}
-	return diags
-}
-
 // slotsToUnassign decides, while the caller holds the agent's write lock, which
-// unwanted slots to clear: those no claim of this run wants and that still hold
-// versionID in a read taken now, grouped into unassign calls (direction ->
-// numbers). It reads nothing when every slot is claimed.
-func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionID string, unwanted map[string][]string) (map[string][]string, bool, diag.Diagnostics) {
+// dropped slots to clear: those no claim of this process wants and that still
+// hold versionID in a read taken now, grouped into unassign calls (direction ->
+// numbers). It reads nothing when every slot is claimed. The read is the one
+// request above the publish call: the API's unassign clears a slot holding any
+// version of the agent, and the read keeps a slot that another version took
+// since the refresh (another workspace, the dashboard) from being blanked.
+func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionID string, dropped []routing.Slot) (map[string][]string, bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	pending := r.data.slots.unclaimed(unwanted)
+	pending := r.data.slots.unclaimed(dropped)
 	if len(pending) == 0 {
 		return map[string][]string{}, false, diags
 	}
@@ -408,7 +427,7 @@ func (r *PublishResource) slotsToUnassign(ctx context.Context, agentID, versionI
 		diags.AddError("Cannot read Anyreach phone-number slots", apiErrorDetail(fmt.Sprintf("Reading agent %s", agentID), err))
 		return nil, false, diags
 	}
-	return stillHeld(agent, versionID, pending), false, diags
+	return routing.Unassign(routing.StillHeld(agent.PhoneNumbers, versionID, pending)), false, diags
 }
 
 // unassignSlots clears slots with one publish call per direction. A 404 means
@@ -478,30 +497,12 @@ func parsePublishImportID(id string) (string, int, string, error) {
 	return agentID, number, direction, nil
 }
 
-// publishAndRecord calls publish, waiting out instruction generation once
-// (bounded by timeout, the op "create" or "update" timeout), and records the
-// outcome in the model. Refusals are told apart by status code and a re-read
-// of the version's documented fields, never by the wording of the message.
+// publishAndRecord calls publish (publishWaiting) and records the outcome in
+// the model.
 func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
 	agentID, number := m.AgentID.ValueString(), int(m.Version.ValueInt64())
-	records, err := r.data.client.PublishVersion(ctx, agentID, number, in)
-	r.data.agents.forgetAll() // a publish can take numbers from other agents
-	refusal := r.classifyPublishError(ctx, agentID, number, err)
-	if refusal == refusalGenerating {
-		wctx, cancel := context.WithTimeout(ctx, timeout)
-		_, werr := r.data.client.WaitForInstructions(wctx, agentID, number)
-		cancel()
-		if werr != nil {
-			diags.AddError("Cannot publish while instructions are generating", generationWaitDetail(
-				fmt.Sprintf("instruction generation of version %d of agent %s to finish before publishing it", number, agentID), op, timeout, werr))
-			return
-		}
-		records, err = r.data.client.PublishVersion(ctx, agentID, number, in)
-		r.data.agents.forgetAll()
-		refusal = r.classifyPublishError(ctx, agentID, number, err)
-	}
-	if err != nil {
-		addPublishError(diags, agentID, number, refusal, err)
+	records, ok := publishWaiting(ctx, r.data, agentID, number, in, op, timeout, publishPaths{path.Root("version"), path.Root("phone_numbers")}, diags)
+	if !ok {
 		return
 	}
 	m.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, number))
@@ -523,6 +524,39 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 	m.VersionID = types.StringValue(summary.VersionID)
 }
 
+// publishPaths are the attributes a publish refusal points at: the version
+// and the phone numbers.
+type publishPaths struct{ version, numbers path.Path }
+
+// publishWaiting calls publish, waiting out instruction generation once
+// (bounded by timeout, the op "create" or "update" timeout). Refusals are told
+// apart by status code and a re-read of the version's documented fields,
+// never by the wording of the message, and reported on paths. ok is false
+// when it added an error.
+func publishWaiting(ctx context.Context, data *providerData, agentID string, number int, in client.PublishRequest, op string, timeout time.Duration, paths publishPaths, diags *diag.Diagnostics) ([]client.PhoneNumber, bool) {
+	records, err := data.client.PublishVersion(ctx, agentID, number, in)
+	data.agents.forgetAll() // a publish can take numbers from other agents
+	refusal := classifyPublishError(ctx, data, agentID, number, err)
+	if refusal == refusalGenerating {
+		wctx, cancel := context.WithTimeout(ctx, timeout)
+		_, werr := data.client.WaitForInstructions(wctx, agentID, number)
+		cancel()
+		if werr != nil {
+			diags.AddError("Cannot publish while instructions are generating", generationWaitDetail(
+				fmt.Sprintf("instruction generation of version %d of agent %s to finish before publishing it", number, agentID), op, timeout, werr))
+			return nil, false
+		}
+		records, err = data.client.PublishVersion(ctx, agentID, number, in)
+		data.agents.forgetAll()
+		refusal = classifyPublishError(ctx, data, agentID, number, err)
+	}
+	if err != nil {
+		addPublishError(diags, agentID, number, refusal, err, paths)
+		return nil, false
+	}
+	return records, true
+}
+
 // publishRefusal is why a publish call failed, as far as it matters to the user.
 type publishRefusal int
 
@@ -539,7 +573,7 @@ const (
 // several causes, from a re-read of the version's documented fields: the
 // client settles a 409 itself (client.IsGenerationInProgress,
 // client.IsInstructionsStale); a 404 is told apart here.
-func (r *PublishResource) classifyPublishError(ctx context.Context, agentID string, number int, err error) publishRefusal {
+func classifyPublishError(ctx context.Context, data *providerData, agentID string, number int, err error) publishRefusal {
 	switch {
 	case err == nil:
 		return refusalNone
@@ -552,7 +586,7 @@ func (r *PublishResource) classifyPublishError(ctx context.Context, agentID stri
 	case !client.IsNotFound(err):
 		return refusalOther
 	}
-	_, verr := r.data.client.GetVersion(ctx, agentID, number)
+	_, verr := data.client.GetVersion(ctx, agentID, number)
 	return classifyNotFound(verr)
 }
 
@@ -571,7 +605,7 @@ func classifyNotFound(verr error) publishRefusal {
 
 // addPublishError turns a publish refusal into what a user should do next,
 // on the attribute at fault.
-func addPublishError(diags *diag.Diagnostics, agentID string, number int, refusal publishRefusal, err error) {
+func addPublishError(diags *diag.Diagnostics, agentID string, number int, refusal publishRefusal, err error, paths publishPaths) {
 	detail := apiErrorDetail(fmt.Sprintf("Publishing version %d of agent %s", number, agentID), err)
 	switch refusal {
 	case refusalStale:
@@ -581,10 +615,10 @@ func addPublishError(diags *diag.Diagnostics, agentID string, number int, refusa
 		diags.AddError("Cannot publish while instructions are generating", detail+"\n\nInstruction generation started again "+
 			"while waiting for it; apply again once it has finished.")
 	case refusalNoVersion:
-		diags.AddAttributeError(path.Root("version"), "Version not found",
+		diags.AddAttributeError(paths.version, "Version not found",
 			detail+fmt.Sprintf("\n\nAgent %s has no version %d.", agentID, number))
 	case refusalNumber:
-		diags.AddAttributeError(path.Root("phone_numbers"), "Phone number not found", detail+"\n\nEvery number in phone_numbers "+
+		diags.AddAttributeError(paths.numbers, "Phone number not found", detail+"\n\nEvery number in phone_numbers "+
 			"must be in E.164 form and registered in the organization's phone-number directory (see the anyreach_phone_numbers data source).")
 	default:
 		diags.AddError("Cannot publish Anyreach agent version", detail)
