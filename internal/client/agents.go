@@ -49,6 +49,19 @@ func (a *Agent) UnmarshalJSON(data []byte) error {
 	if err := checkAnsweredID("agent", "agent_id", a.ID); err != nil {
 		return err
 	}
+	for _, slot := range a.PhoneNumbers {
+		if err := checkSlotIDs("agent", slot.InboundAgentVersionID, slot.OutboundAgentVersionID); err != nil {
+			return err
+		}
+	}
+	for _, v := range a.Versions {
+		if v.VersionID == "" {
+			continue // a short form may leave it out
+		}
+		if err := checkAnsweredID("agent", "versions[].version_id", v.VersionID); err != nil {
+			return err
+		}
+	}
 	a.Name, a.Active, a.IsDemo, a.CreatedAt, a.UpdatedAt = *aux.Name, *aux.Active, *aux.IsDemo, *aux.CreatedAt, *aux.UpdatedAt
 	if a.Metadata == nil {
 		a.Metadata = map[string]any{}

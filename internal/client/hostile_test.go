@@ -673,3 +673,27 @@ func TestHostileTokenSplitOrEscaped(t *testing.T) {
 		})
 	}
 }
+
+// TestHostileSlotAndSummaryIDs: version IDs an agent's phone-number slots
+// and version summaries hold are printed in plan warnings; they are checked
+// like any ID the API answers with.
+func TestHostileSlotAndSummaryIDs(t *testing.T) {
+	t.Parallel()
+	forged := "v1\nApply complete!"
+	for name, agent := range map[string]map[string]any{
+		"slot":    fullAgent(map[string]any{"agent_id": "a1", "phone_numbers": []any{map[string]any{"phone_number": "+15550100001", "inbound_agent_version_id": forged}}}),
+		"summary": fullAgent(map[string]any{"agent_id": "a1", "versions": []any{map[string]any{"version": 1, "version_id": forged, "published": true}}}),
+	} {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, agent) })
+		_, err := newTestClient(t, srv.URL).GetAgent(t.Context(), "a1")
+		if !errors.Is(err, ErrInvalidID) || !errors.Is(err, ErrMalformedResponse) {
+			t.Errorf("%s: err = %v, want a malformed answer with an invalid ID", name, err)
+		}
+	}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"phone_number": "+15550100001", "outbound_agent_version_id": forged})
+	})
+	if _, err := newTestClient(t, srv.URL).GetPhoneNumber(t.Context(), "+15550100001"); !errors.Is(err, ErrInvalidID) {
+		t.Errorf("directory entry: err = %v, want an invalid ID", err)
+	}
+}

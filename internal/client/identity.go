@@ -49,6 +49,19 @@ func checkAnsweredID(object, field, id string) error {
 	return nil
 }
 
+// checkSlotIDs checks the version IDs a phone number's slots hold, when set.
+func checkSlotIDs(object string, inbound, outbound *string) error {
+	for _, id := range []*string{inbound, outbound} {
+		if id == nil || *id == "" {
+			continue
+		}
+		if err := checkAnsweredID(object, "slot's version ID", *id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ErrWrongObject is wrapped by the error about an answer that is about
 // another object than the one asked for (another agent, another version):
 // taking it would write one object's data into another's state.

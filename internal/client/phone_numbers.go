@@ -36,7 +36,7 @@ func (p *PhoneNumber) UnmarshalJSON(data []byte) error {
 	}
 	*p = PhoneNumber(aux.phoneFields)
 	p.PhoneNumber = *aux.Number
-	return nil
+	return checkSlotIDs("phone number", p.InboundAgentVersionID, p.OutboundAgentVersionID)
 }
 
 // ListPhoneNumbers returns every number of the organization's directory

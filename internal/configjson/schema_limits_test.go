@@ -3,6 +3,7 @@ package configjson
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -79,6 +80,37 @@ func TestNewShapeRefusesSchemasOverTheLimits(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestNewShapeMemoryIsBounded: refusing a schema whose defaults would
+// expand without end (once about 1 GB of stack) or to 2^40 values
+// allocates a few MiB at most. Not parallel: it reads the process's
+// allocation counter, which parallel tests would add to.
+func TestNewShapeMemoryIsBounded(t *testing.T) {
+	var wide strings.Builder
+	wide.WriteString(`{"type":"object","properties":{"x":{"$ref":"#/$defs/L0","default":{}}},"$defs":{`)
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&wide, `"L%d":{"type":"object","properties":{"a":{"$ref":"#/$defs/L%d","default":{}},"b":{"$ref":"#/$defs/L%d","default":{}}}},`, i, i+1, i+1)
+	}
+	wide.WriteString(`"L40":{"type":"object"}}}`)
+	for name, schema := range map[string]string{
+		"recursive": `{"type":"object","properties":{"node":{"$ref":"#/$defs/Node"}},"$defs":{"Node":{"type":"object",` +
+			`"properties":{"child":{"$ref":"#/$defs/Node","default":{}}}}}}`,
+		"doubling": wide.String(),
+	} {
+		root := mustDecodeObject(t, schema)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, err := NewShape(root)
+		runtime.ReadMemStats(&after)
+		if !errors.Is(err, ErrSchemaLimit) {
+			t.Fatalf("%s: NewShape = %v, want ErrSchemaLimit", name, err)
+		}
+		if n := after.TotalAlloc - before.TotalAlloc; n > 8<<20 {
+			t.Errorf("%s: refusing the schema allocated %d MiB", name, n>>20)
+		}
 	}
 }
 
