@@ -23,14 +23,14 @@ const minSecretFragment = 4
 // base URL) first, with any piece of a secret's private part long enough
 // to matter (a server may split a token across the entries of a field
 // error, or break it with a character), then makes the text safe to print
-// (Printable), masks again what that joined, then, when limit > 0, cuts
+// (printable), masks again what that joined, then, when limit > 0, cuts
 // the text to at most limit bytes without splitting a character, and
 // finally masks the start of a secret left at the end of the text: a
 // server may echo a credential cut short, and a cut may fall inside one.
 // Masking before cutting means a secret straddling the cut can never be
 // printed minus its last characters.
 func redact(text string, limit int, secrets []string) string {
-	text = Printable(maskSecrets(text, secrets))
+	text = printable(maskSecrets(text, secrets))
 	text = maskSecrets(text, secrets)
 	if limit > 0 && len(text) > limit {
 		n := limit
@@ -136,13 +136,13 @@ func privatePart(secret string) string {
 	return secret
 }
 
-// Printable returns s safe to show on a terminal or in a diagnostic: line
+// printable returns s safe to show on a terminal or in a diagnostic: line
 // breaks and tabs become spaces, and every other control character (an
 // escape sequence's ESC, a carriage return), every formatting character
 // (such as a right-to-left override) and invalid UTF-8 becomes U+FFFD. Text
 // a server chose can then neither start a line of its own (forging
 // "Apply complete!") nor rewrite what the terminal shows.
-func Printable(s string) string {
+func printable(s string) string {
 	clean := true
 	for _, r := range s {
 		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {

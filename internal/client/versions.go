@@ -49,7 +49,7 @@ func (v *Version) UnmarshalJSON(data []byte) error {
 	*v = Version(aux.versionFields)
 	if v.InstructionsError != nil {
 		// Server-chosen text bound for a diagnostic.
-		msg := Printable(*v.InstructionsError)
+		msg := printable(*v.InstructionsError)
 		v.InstructionsError = &msg
 	}
 	v.Version, v.VersionID, v.Published, v.CreatedAt, v.UpdatedAt = *aux.Version, *aux.VersionID, *aux.Published, *aux.CreatedAt, *aux.UpdatedAt
