@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -60,6 +59,22 @@ func (a *Agent) UnmarshalJSON(data []byte) error {
 	if err := missing.err("agent"); err != nil {
 		return err
 	}
+	if err := checkAnsweredID("agent", "agent_id", a.ID); err != nil {
+		return err
+	}
+	for _, slot := range a.PhoneNumbers {
+		if err := checkSlotIDs("agent", slot.InboundAgentVersionID, slot.OutboundAgentVersionID); err != nil {
+			return err
+		}
+	}
+	for _, v := range a.Versions {
+		if v.VersionID == "" {
+			continue // a short form may leave it out
+		}
+		if err := checkAnsweredID("agent", "versions[].version_id", v.VersionID); err != nil {
+			return err
+		}
+	}
 	a.Name, a.Active, a.IsDemo, a.CreatedAt, a.UpdatedAt = *aux.Name, *aux.Active, *aux.IsDemo, *aux.CreatedAt, *aux.UpdatedAt
 	if a.Metadata == nil {
 		a.Metadata = map[string]any{}
@@ -99,11 +114,11 @@ func (o AgentListOptions) values() url.Values {
 	return q
 }
 
-// agentPath is /core/agents/{id}, refusing an empty ID that would silently
-// address the collection instead.
+// agentPath is /core/agents/{id}, refusing an ID that would address
+// something else: empty (the collection), "." or ".." (see checkID).
 func agentPath(id string) (string, error) {
-	if id == "" {
-		return "", errors.New("anyreach: the agent ID must not be empty")
+	if err := checkID("agent ID", id); err != nil {
+		return "", err
 	}
 	return "/core/agents/" + pathEscape(id), nil
 }
@@ -186,8 +201,8 @@ func (c *Client) GetAgent(ctx context.Context, id string) (*Agent, error) {
 	if err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &a); err != nil {
 		return nil, err
 	}
-	if a.ID == "" {
-		a.ID = id
+	if err := checkAbout("agent", id, a.ID); err != nil {
+		return nil, fmt.Errorf("GET %s: %w", path, err)
 	}
 	return &a, nil
 }
@@ -253,8 +268,8 @@ func (c *Client) UpdateAgent(ctx context.Context, id string, in AgentUpdate) (*A
 	if err := decodeBody(cl, res.body, &a); err != nil {
 		return nil, err
 	}
-	if a.ID == "" {
-		a.ID = id
+	if err := checkAbout("agent", id, a.ID); err != nil {
+		return nil, fmt.Errorf("PUT %s: %w", path, err)
 	}
 	return &a, nil
 }

@@ -361,9 +361,47 @@ func readBody(body io.ReadCloser) ([]byte, error) {
 	return b, nil
 }
 
-// errResponseTooLarge is a response body over maxResponseBytes. Asking
-// again would get the same answer, so it is not retried.
+// errResponseTooLarge is a response body over maxResponseBytes, or one
+// holding a number longer than maxNumberLength. Asking again would get the
+// same answer, so it is not retried.
 var errResponseTooLarge = errors.New("the response body is too large")
+
+// maxNumberLength bounds the characters of one number in an answer. The
+// service cannot write a longer integer (Python refuses to print one of
+// more than 4,300 digits), a float needs 17 significant digits, and every
+// comparison of configs by value parses the numbers it meets: a stored
+// number of millions of digits would make each refresh take minutes.
+const maxNumberLength = 4300
+
+// checkNumberLengths refuses a JSON answer holding a number (a run of
+// characters outside strings that a number is written with) longer than
+// maxNumberLength. One pass over the bytes, before anything decodes them.
+func checkNumberLengths(body []byte) error {
+	inString, escaped, run := false, false, 0
+	for _, b := range body {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case b == '\\':
+				escaped = true
+			case b == '"':
+				inString = false
+			}
+		case b == '"':
+			inString, run = true, 0
+		case b >= '0' && b <= '9', b == '-', b == '+', b == '.', b == 'e', b == 'E':
+			if run++; run > maxNumberLength {
+				return fmt.Errorf("%w: %w: it holds a number longer than %d characters, more than the service can write",
+					ErrMalformedResponse, errResponseTooLarge, maxNumberLength)
+			}
+		default:
+			run = 0
+		}
+	}
+	return nil
+}
 
 // requestError wraps a failure that produced no API answer (transport error,
 // context end, failed recovery) with the method and path, never the URL.

@@ -26,13 +26,20 @@
 // method and the path only, logs never include headers or bodies, and the
 // token is masked from anything a server echoes back as a second line of
 // defence. Every such text goes through one function, redact, which masks
-// the secrets before it shortens anything. Redirects are never followed (the
+// the secrets (with any piece of a token's secret part a server split off
+// or JSON-escaped) before it shortens anything, and puts the text on one
+// line without control characters, so a server cannot write to the user's
+// terminal. Redirects are never followed (the
 // API does not redirect, and following one could carry the header to another
 // origin): a 3xx answer is a *RedirectError.
 //
 // A 2xx answer that cannot be used (not JSON, the wrong shape, a field the
 // API always sends missing or null) is an error wrapping
-// ErrMalformedResponse, never an object with zero values. Answers are
+// ErrMalformedResponse, never an object with zero values; so is an answer
+// about another object than the one asked for (ErrWrongObject), one whose
+// IDs checkID would refuse, and one holding a number longer than 4,300
+// characters. IDs are checked before they are put into a path
+// (ErrInvalidID): "." and ".." would be resolved as path steps. Answers are
 // bounded: 8 MiB each, and a list 1,000 pages and 64 MiB in all.
 //
 // # Creates and lost responses

@@ -213,8 +213,22 @@ func maskFieldError(f *FieldError, secrets []string) {
 	}
 }
 
-// compactJSON renders valid JSON on one line.
+// compactJSON renders valid JSON on one line, its strings written again
+// with only the escapes JSON needs: a server that writes the token as
+// "ak_\u0061bc..." (legal JSON for the same string) shows it plainly
+// here, where redact masks it.
 func compactJSON(raw []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err == nil {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if enc.Encode(v) == nil {
+			return strings.TrimSuffix(b.String(), "\n")
+		}
+	}
 	var b bytes.Buffer
 	if err := json.Compact(&b, raw); err != nil {
 		return string(raw)

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // assertNoSecret fails when text holds the token, its secret part, or a
@@ -356,15 +357,23 @@ func TestHostileMissingRequiredFields(t *testing.T) {
 
 // TestHostileOversizedAnswer: one answer over maxResponseBytes is refused
 // with an error that says so, at once (asking again gets the same answer).
+// The body is built once, before the server starts, and the attempt's
+// timeout is far beyond any machine's load: on a busy machine the 5 s of
+// newTestClient could run out while the handler encoded 8 MiB, and the
+// timeout (rightly) retried, which made this test count 2 requests.
 func TestHostileOversizedAnswer(t *testing.T) {
 	t.Parallel()
 	var hits atomic.Int32
+	body, err := json.Marshal(fullAgent(map[string]any{"agent_id": "a1", "description": strings.Repeat("x", maxResponseBytes)}))
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
-		a := fullAgent(map[string]any{"agent_id": "a1", "description": strings.Repeat("x", maxResponseBytes)})
-		writeJSON(w, 200, a)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
 	})
-	_, err := newTestClient(t, srv.URL).GetAgent(t.Context(), "a1")
+	_, err = newTestClient(t, srv.URL, patientClient).GetAgent(t.Context(), "a1")
 	if !errors.Is(err, errResponseTooLarge) {
 		t.Fatalf("err = %v, want a too-large error", err)
 	}
@@ -373,6 +382,10 @@ func TestHostileOversizedAnswer(t *testing.T) {
 		t.Errorf("%d requests, want 1", n)
 	}
 }
+
+// patientClient gives each attempt a timeout no load reaches, for tests
+// that count attempts: a timeout is retried, rightly.
+func patientClient(cfg *Config) { cfg.RequestTimeout = 10 * time.Minute }
 
 // TestHostileEndlessList: a list of more than 1000 pages, or whose pages add
 // up to more than 64 MiB, stops with an error after a bounded number
@@ -424,4 +437,263 @@ func TestHostileEndlessList(t *testing.T) {
 			t.Errorf("%d requests of 4 MiB each, want the list stopped at 64 MiB", n)
 		}
 	})
+}
+
+// assertPrintable fails when text holds a character that could write to a
+// terminal on its own: a line break, an escape, any other control or
+// formatting character.
+func assertPrintable(t *testing.T, where, text string) {
+	t.Helper()
+	for _, r := range text {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == '\u202e' || r == '\u2028' {
+			t.Errorf("%s holds %U: %q", where, r, text)
+			return
+		}
+	}
+}
+
+// TestHostileLongNumber: a stored config holding a number of a million
+// digits once made every refresh take minutes (each comparison by value
+// parses it). An answer with a number longer than maxNumberLength is
+// refused before anything decodes it, with an error naming the limit and
+// without asking again; a number of exactly maxNumberLength characters is
+// taken.
+func TestHostileLongNumber(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		digits int
+		ok     bool
+	}{{"at the limit", maxNumberLength, true}, {"a million digits", 1_000_000, false}, {"one past the limit", maxNumberLength + 1, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var hits atomic.Int32
+			body := fmt.Sprintf(`{"agent_id":"a1","version":1,"version_id":"v","published":false,"created_at":"t","updated_at":"t",`+
+				`"config":{"type":"static_prompt","note":"%s","n":%s}}`, strings.Repeat("9", 2*maxNumberLength), strings.Repeat("7", tc.digits))
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				hits.Add(1)
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(body))
+			})
+			v, err := newTestClient(t, srv.URL, patientClient).GetVersion(t.Context(), "a1", 1)
+			if tc.ok {
+				if err != nil || len(v.Config) < tc.digits {
+					t.Fatalf("GetVersion = %v, want the version", err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrMalformedResponse) {
+				t.Fatalf("err = %v, want ErrMalformedResponse", err)
+			}
+			mustContain(t, err.Error(), "a number longer than 4300 characters")
+			if n := hits.Load(); n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
+		})
+	}
+}
+
+// TestHostileIDs: IDs that are path steps ("." and ".."), empty, or hold
+// control characters are refused before any request; an agent ID the API
+// answers with is checked the same way (a hostile one once forged an
+// "Apply complete!" line), and an answer about another object than the one
+// asked for is refused.
+func TestHostileIDs(t *testing.T) {
+	t.Parallel()
+	t.Run("refused before a request", func(t *testing.T) {
+		t.Parallel()
+		var hits atomic.Int32
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { hits.Add(1) })
+		c := newTestClient(t, srv.URL)
+		ctx := t.Context()
+		for _, id := range []string{".", "..", "", "a\nb", "a\x1b[2Jb", "a\u202eb", strings.Repeat("a", maxIDLength+1), "\xff"} {
+			for name, call := range map[string]func() error{
+				"GetAgent":      func() error { _, err := c.GetAgent(ctx, id); return err },
+				"DeleteAgent":   func() error { return c.DeleteAgent(ctx, id) },
+				"CreateVersion": func() error { _, err := c.CreateVersion(ctx, id, VersionCreate{BaseVersion: new(int)}); return err },
+				"GetVersion":    func() error { _, err := c.GetVersion(ctx, id, 1); return err },
+				"Publish":       func() error { _, err := c.PublishVersion(ctx, id, 1, PublishRequest{}); return err },
+				"DeployAsSIP":   func() error { _, err := c.DeployAsSIP(ctx, id); return err },
+				"GetPhone":      func() error { _, err := c.GetPhoneNumber(ctx, id); return err },
+			} {
+				err := call()
+				if !errors.Is(err, ErrInvalidID) {
+					t.Errorf("%s(%q) = %v, want ErrInvalidID", name, id, err)
+					continue
+				}
+				assertPrintable(t, "the error", err.Error())
+			}
+		}
+		if n := hits.Load(); n != 0 {
+			t.Errorf("%d requests sent", n)
+		}
+	})
+	t.Run("answered", func(t *testing.T) {
+		t.Parallel()
+		forged := "agent-1\n\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.\x1b[2K"
+		for _, tc := range []struct {
+			name string
+			body any
+			run  func(context.Context, *Client) error
+			want error
+		}{
+			{"a forged agent ID on create", fullAgent(map[string]any{"agent_id": forged}),
+				func(ctx context.Context, c *Client) error {
+					_, err := c.CreateAgent(ctx, AgentCreate{Name: "n"})
+					return err
+				}, ErrMalformedResponse},
+			{"an agent ID that is a path step", fullAgent(map[string]any{"agent_id": ".."}),
+				func(ctx context.Context, c *Client) error { _, err := c.GetAgent(ctx, "a1"); return err }, ErrInvalidID},
+			{"another agent", fullAgent(map[string]any{"agent_id": "a2"}),
+				func(ctx context.Context, c *Client) error { _, err := c.GetAgent(ctx, "a1"); return err }, ErrWrongObject},
+			{"another agent on update", fullAgent(map[string]any{"agent_id": "a2"}),
+				func(ctx context.Context, c *Client) error {
+					_, err := c.UpdateAgent(ctx, "a1", AgentUpdate{})
+					return err
+				}, ErrWrongObject},
+			{"a version of another agent", fullVersion(map[string]any{"agent_id": "a2", "version": 1}),
+				func(ctx context.Context, c *Client) error { _, err := c.GetVersion(ctx, "a1", 1); return err }, ErrWrongObject},
+			{"another version", fullVersion(map[string]any{"agent_id": "a1", "version": 2}),
+				func(ctx context.Context, c *Client) error { _, err := c.GetVersion(ctx, "a1", 1); return err }, ErrWrongObject},
+			{"another version on update", fullVersion(map[string]any{"version": 2}),
+				func(ctx context.Context, c *Client) error {
+					_, err := c.UpdateVersion(ctx, "a1", 1, VersionUpdate{Config: json.RawMessage(`{}`)})
+					return err
+				}, ErrWrongObject},
+			{"a forged version ID", fullVersion(map[string]any{"version": 1, "version_id": "v\r\nX"}),
+				func(ctx context.Context, c *Client) error { _, err := c.GetVersion(ctx, "a1", 1); return err }, ErrMalformedResponse},
+			{"a list holding another agent's version", map[string]any{"data": []any{fullVersion(map[string]any{"agent_id": "a2", "version": 1})}},
+				func(ctx context.Context, c *Client) error {
+					_, err := c.ListVersions(ctx, "a1", VersionListOptions{})
+					return err
+				}, ErrWrongObject},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, tc.body) })
+				err := tc.run(t.Context(), newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = -1 }))
+				if !errors.Is(err, tc.want) || !errors.Is(err, ErrMalformedResponse) {
+					t.Fatalf("err = %v, want %v (a malformed answer)", err, tc.want)
+				}
+				// The ID may be quoted, escaped: it cannot start a line.
+				assertPrintable(t, "the error", err.Error())
+			})
+		}
+	})
+}
+
+// TestHostileServerTextIsPrintable: text the server chooses (an error's
+// detail, a field error, a generation error) reaches an error with its
+// line breaks, escape sequences and other control characters defused.
+func TestHostileServerTextIsPrintable(t *testing.T) {
+	t.Parallel()
+	evil := "bad\r\n\nApply complete! Resources: 1 added.\x1b[31m\x1b]8;;http://x\x07 \u202egnp.exe\u2028\x00"
+	for _, tc := range []struct {
+		name string
+		body any
+	}{
+		{"detail", map[string]any{"detail": evil}},
+		{"field errors", map[string]any{"detail": []any{map[string]any{"loc": []any{"body", evil}, "msg": evil, "type": evil}}}},
+		{"no detail", map[string]any{"error": evil}},
+		{"detail object", map[string]any{"detail": map[string]any{"why": evil}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			logs := &captureLogger{}
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 422, tc.body) })
+			_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = logs }).GetAgent(t.Context(), "a1")
+			if StatusCode(err) != 422 {
+				t.Fatalf("err = %v, want a 422", err)
+			}
+			assertPrintable(t, "the error", err.Error())
+			for _, e := range logs.all() {
+				assertPrintable(t, "a log line", e.msg+" "+fmt.Sprint(e.fields))
+			}
+		})
+	}
+	t.Run("plain text", func(t *testing.T) {
+		t.Parallel()
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = w.Write([]byte(evil))
+		})
+		_, err := newTestClient(t, srv.URL).GetAgent(t.Context(), "a1")
+		assertPrintable(t, "the error", err.Error())
+	})
+	t.Run("a generation error", func(t *testing.T) {
+		t.Parallel()
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, fullVersion(map[string]any{"version": 1, "instructions_status": "failed", "instructions_error": evil}))
+		})
+		v, err := newTestClient(t, srv.URL).GetVersion(t.Context(), "a1", 1)
+		if err != nil || v.InstructionsError == nil {
+			t.Fatalf("GetVersion = %+v, %v", v, err)
+		}
+		assertPrintable(t, "instructions_error", *v.InstructionsError)
+	})
+}
+
+// TestHostileTokenSplitOrEscaped: a server that echoes the token split at
+// its "." or inside its secret across a 422's field locations, or written
+// with JSON escapes, shows none of its secret part.
+func TestHostileTokenSplitOrEscaped(t *testing.T) {
+	t.Parallel()
+	public, secret, _ := strings.Cut(testToken, ".")
+	var escaped strings.Builder
+	for _, r := range testToken {
+		fmt.Fprintf(&escaped, `\u%04x`, r)
+	}
+	for _, tc := range []struct{ name, body string }{
+		{"split at the dot", `{"detail":[{"loc":["body","` + public + `","` + secret + `"],"msg":"m"}]}`},
+		{"split at the dot across entries", `{"detail":[{"loc":["body","` + public + `"],"msg":"m"},{"loc":["` + secret + `"],"msg":"m"}]}`},
+		{"split in the secret", `{"detail":[{"loc":["` + testToken[:16] + `","` + testToken[16:] + `"],"msg":"m"}]}`},
+		{"split by a control character", `{"detail":"` + testToken[:20] + `\u001b` + testToken[20:] + `"}`},
+		{"escaped without detail", `{"error":"` + escaped.String() + `"}`},
+		{"escaped in a detail object", `{"detail":{"token":"` + escaped.String() + `"}}`},
+		{"escaped in field errors", `{"detail":[{"loc":["body",{"t":"` + escaped.String() + `"}],"msg":"m"}]}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			logs := &captureLogger{}
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				_, _ = w.Write([]byte(tc.body))
+			})
+			_, err := newTestClient(t, srv.URL, func(cfg *Config) { cfg.Logger = logs }).GetAgent(t.Context(), "a1")
+			if StatusCode(err) != 422 {
+				t.Fatalf("err = %v, want a 422", err)
+			}
+			var apiErr *APIError
+			errors.As(err, &apiErr)
+			assertNoSecret(t, "the error", err.Error())
+			assertNoSecret(t, "%#v", fmt.Sprintf("%#v", apiErr))
+			assertNoSecret(t, "the field errors", fmt.Sprint(apiErr.Fields))
+			assertCleanLogs(t, logs)
+		})
+	}
+}
+
+// TestHostileSlotAndSummaryIDs: version IDs an agent's phone-number slots
+// and version summaries hold are printed in plan warnings; they are checked
+// like any ID the API answers with.
+func TestHostileSlotAndSummaryIDs(t *testing.T) {
+	t.Parallel()
+	forged := "v1\nApply complete!"
+	for name, agent := range map[string]map[string]any{
+		"slot":    fullAgent(map[string]any{"agent_id": "a1", "phone_numbers": []any{map[string]any{"phone_number": "+15550100001", "inbound_agent_version_id": forged}}}),
+		"summary": fullAgent(map[string]any{"agent_id": "a1", "versions": []any{map[string]any{"version": 1, "version_id": forged, "published": true}}}),
+	} {
+		srv := newServer(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, agent) })
+		_, err := newTestClient(t, srv.URL).GetAgent(t.Context(), "a1")
+		if !errors.Is(err, ErrInvalidID) || !errors.Is(err, ErrMalformedResponse) {
+			t.Errorf("%s: err = %v, want a malformed answer with an invalid ID", name, err)
+		}
+	}
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"phone_number": "+15550100001", "outbound_agent_version_id": forged})
+	})
+	if _, err := newTestClient(t, srv.URL).GetPhoneNumber(t.Context(), "+15550100001"); !errors.Is(err, ErrInvalidID) {
+		t.Errorf("directory entry: err = %v, want an invalid ID", err)
+	}
 }

@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 )
@@ -37,7 +36,7 @@ func (p *PhoneNumber) UnmarshalJSON(data []byte) error {
 	}
 	*p = PhoneNumber(aux.phoneFields)
 	p.PhoneNumber = *aux.Number
-	return nil
+	return checkSlotIDs("phone number", p.InboundAgentVersionID, p.OutboundAgentVersionID)
 }
 
 // ListPhoneNumbers returns every number of the organization's directory
@@ -49,8 +48,8 @@ func (c *Client) ListPhoneNumbers(ctx context.Context, opts PhoneNumberListOptio
 // GetPhoneNumber returns one directory entry by its E.164 number. The "+" is
 // sent as %2B: left bare, the server could read it as a space.
 func (c *Client) GetPhoneNumber(ctx context.Context, number string) (*PhoneNumber, error) {
-	if number == "" {
-		return nil, errors.New("anyreach: the phone number must not be empty")
+	if err := checkID("phone number", number); err != nil {
+		return nil, err
 	}
 	var pn PhoneNumber
 	if err := c.doJSON(ctx, call{method: http.MethodGet, path: "/core/phone-numbers/" + pathEscape(number)}, &pn); err != nil {

@@ -3,6 +3,7 @@ package client
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -19,17 +20,18 @@ const minSecretFragment = 4
 
 // redact is the one function every error text and log line of the client
 // goes through. It masks every secret (the token, and the password of a
-// base URL) first, then, when limit > 0, cuts the text to at most limit
-// bytes without splitting a character, and finally masks the start of a
-// secret left at the end of the text: a server may echo a credential cut
-// short, and a cut may fall inside one. Masking before cutting means a
-// secret straddling the cut can never be printed minus its last characters.
+// base URL) first, with any piece of a secret's private part long enough
+// to matter (a server may split a token across the entries of a field
+// error, or break it with a character), then makes the text safe to print
+// (printable), masks again what that joined, then, when limit > 0, cuts
+// the text to at most limit bytes without splitting a character, and
+// finally masks the start of a secret left at the end of the text: a
+// server may echo a credential cut short, and a cut may fall inside one.
+// Masking before cutting means a secret straddling the cut can never be
+// printed minus its last characters.
 func redact(text string, limit int, secrets []string) string {
-	for _, s := range secrets {
-		if s != "" && strings.Contains(text, s) {
-			text = strings.ReplaceAll(text, s, redacted)
-		}
-	}
+	text = printable(maskSecrets(text, secrets))
+	text = maskSecrets(text, secrets)
 	if limit > 0 && len(text) > limit {
 		n := limit
 		for n > 0 && !utf8.RuneStart(text[n]) {
@@ -39,6 +41,131 @@ func redact(text string, limit int, secrets []string) string {
 		return text
 	}
 	return maskTrailingFragment(text, secrets)
+}
+
+// minSecretPiece is the shortest piece of a secret's private part that is
+// masked wherever it appears: 8 characters of a random secret are as good
+// as a fingerprint, and ordinary text does not hold them by chance.
+const minSecretPiece = 8
+
+// maskSecrets replaces every secret, and every run of text made of pieces
+// of at least minSecretPiece characters of a secret's private part, with
+// [REDACTED].
+func maskSecrets(text string, secrets []string) string {
+	for _, s := range secrets {
+		if s != "" && strings.Contains(text, s) {
+			text = strings.ReplaceAll(text, s, redacted)
+		}
+	}
+	for _, s := range secrets {
+		private := privatePart(s)
+		if public := len(s) - len(private); public > 0 && len(private) > 0 {
+			text = maskStarts(text, s, public+1)
+		}
+		if len(private) < minSecretPiece || len(text) < minSecretPiece {
+			continue
+		}
+		// Where each piece starts in s.
+		pieces := make(map[string]int, len(private)-minSecretPiece+1)
+		for i := 0; i+minSecretPiece <= len(private); i++ {
+			pieces[private[i:i+minSecretPiece]] = len(s) - len(private) + i
+		}
+		var b strings.Builder
+		covered := 0 // text[:covered] is written or masked
+		for i := 0; i+minSecretPiece <= len(text); i++ {
+			at, ok := pieces[text[i:i+minSecretPiece]]
+			if !ok {
+				continue
+			}
+			if i >= covered {
+				// The mask takes in what precedes the piece in s too (the
+				// public "ak_<id>." before a secret part).
+				start := i
+				for start > covered && at > 0 && text[start-1] == s[at-1] {
+					start, at = start-1, at-1
+				}
+				b.WriteString(text[covered:start])
+				b.WriteString(redacted)
+			}
+			covered = i + minSecretPiece
+		}
+		if covered > 0 {
+			b.WriteString(text[covered:])
+			text = b.String()
+		}
+	}
+	return text
+}
+
+// maskStarts masks every start of s at least n bytes long, wherever it
+// appears: the public "ak_<id>." with a character of the secret after it is
+// the token, cut short by a server or broken by a character it put inside.
+func maskStarts(text, s string, n int) string {
+	if len(text) < n || !strings.Contains(text, s[:n]) {
+		return text
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(text, s[:n])
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		k := n
+		for k < len(s) && i+k < len(text) && text[i+k] == s[k] {
+			k++
+		}
+		b.WriteString(text[:i])
+		b.WriteString(redacted)
+		text = text[i+k:]
+	}
+}
+
+// privatePart is the part of a secret that says something: of a token
+// "ak_<id>.<secret>" the part after the dot, of "pat_<secret>" the part
+// after the prefix, else all of it.
+func privatePart(secret string) string {
+	if strings.HasPrefix(secret, "ak_") {
+		if _, after, ok := strings.Cut(secret, "."); ok {
+			return after
+		}
+	}
+	if after, ok := strings.CutPrefix(secret, "pat_"); ok {
+		return after
+	}
+	return secret
+}
+
+// printable returns s safe to show on a terminal or in a diagnostic: line
+// breaks and tabs become spaces, and every other control character (an
+// escape sequence's ESC, a carriage return), every formatting character
+// (such as a right-to-left override) and invalid UTF-8 becomes U+FFFD. Text
+// a server chose can then neither start a line of its own (forging
+// "Apply complete!") nor rewrite what the terminal shows.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if r == utf8.RuneError || unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029' {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '\n', r == '\t', r == '\u2028', r == '\u2029':
+			b.WriteByte(' ')
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // maskTrailingFragment masks the longest start of a secret (at least

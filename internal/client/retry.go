@@ -120,6 +120,11 @@ func (c *Client) send(ctx context.Context, cl *call, payload []byte) (*http.Resp
 	if err != nil {
 		return resp, nil, fmt.Errorf("reading the response body: %w", err)
 	}
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		if err := checkNumberLengths(b); err != nil {
+			return resp, nil, err
+		}
+	}
 	return resp, b, nil
 }
 

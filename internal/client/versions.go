@@ -38,7 +38,20 @@ func (v *Version) UnmarshalJSON(data []byte) error {
 	if err := missing.err("version"); err != nil {
 		return err
 	}
+	if err := checkAnsweredID("version", "version_id", *aux.VersionID); err != nil {
+		return err
+	}
+	if aux.AgentID != "" {
+		if err := checkAnsweredID("version", "agent_id", aux.AgentID); err != nil {
+			return err
+		}
+	}
 	*v = Version(aux.versionFields)
+	if v.InstructionsError != nil {
+		// Server-chosen text bound for a diagnostic.
+		msg := printable(*v.InstructionsError)
+		v.InstructionsError = &msg
+	}
 	v.Version, v.VersionID, v.Published, v.CreatedAt, v.UpdatedAt = *aux.Version, *aux.VersionID, *aux.Published, *aux.CreatedAt, *aux.UpdatedAt
 	return nil
 }
@@ -75,12 +88,22 @@ func versionPath(agentID string, version int) (string, error) {
 	return p + "/" + strconv.Itoa(version), nil
 }
 
-// fillVersion supplies the agent ID when the server leaves it out.
-func fillVersion(v *Version, agentID string) *Version {
+// versionOf supplies the agent ID when the server leaves it out, and
+// refuses a version of another agent than agentID or, when number > 0,
+// another version than number.
+func versionOf(cl call, v *Version, agentID string, number int) (*Version, error) {
 	if v.AgentID == "" {
 		v.AgentID = agentID
 	}
-	return v
+	if err := checkAbout("agent", agentID, v.AgentID); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
+	}
+	if number > 0 {
+		if err := checkAbout("version", number, v.Version); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
+		}
+	}
+	return v, nil
 }
 
 // ListVersions returns every version of an agent matching opts, following all pages.
@@ -94,7 +117,9 @@ func (c *Client) ListVersions(ctx context.Context, agentID string, opts VersionL
 		return nil, err
 	}
 	for i := range versions {
-		fillVersion(&versions[i], agentID)
+		if _, err := versionOf(call{method: http.MethodGet, path: path}, &versions[i], agentID, 0); err != nil {
+			return nil, err
+		}
 	}
 	return versions, nil
 }
@@ -106,7 +131,7 @@ func (c *Client) GetVersion(ctx context.Context, agentID string, version int) (*
 	if err != nil {
 		return nil, err
 	}
-	return c.getVersion(ctx, agentID, path)
+	return c.getVersion(ctx, agentID, path, version)
 }
 
 // GetLatestVersion reads versions/latest.
@@ -120,15 +145,17 @@ func (c *Client) GetLatestVersion(ctx context.Context, agentID string) (*Version
 	if err != nil {
 		return nil, err
 	}
-	return c.getVersion(ctx, agentID, path+"/latest")
+	return c.getVersion(ctx, agentID, path+"/latest", 0)
 }
 
-func (c *Client) getVersion(ctx context.Context, agentID, path string) (*Version, error) {
+// getVersion reads the version at path: number, or any (0) of agentID's.
+func (c *Client) getVersion(ctx context.Context, agentID, path string, number int) (*Version, error) {
 	var v Version
-	if err := c.doJSON(ctx, call{method: http.MethodGet, path: path}, &v); err != nil {
+	cl := call{method: http.MethodGet, path: path}
+	if err := c.doJSON(ctx, cl, &v); err != nil {
 		return nil, err
 	}
-	return fillVersion(&v, agentID), nil
+	return versionOf(cl, &v, agentID, number)
 }
 
 // CreateVersion creates a draft from a config or from a base version (set
@@ -164,7 +191,7 @@ func (c *Client) CreateVersion(ctx context.Context, agentID string, in VersionCr
 		}
 		return found, nil
 	}
-	return fillVersion(&v, agentID), nil
+	return versionOf(cl, &v, agentID, 0)
 }
 
 // UpdateVersion changes a draft's config and/or instruction builder inputs.
@@ -187,10 +214,7 @@ func (c *Client) UpdateVersion(ctx context.Context, agentID string, version int,
 	if err := decodeBody(cl, res.body, &v); err != nil {
 		return nil, err
 	}
-	if v.Version == 0 {
-		v.Version = version
-	}
-	return fillVersion(&v, agentID), nil
+	return versionOf(cl, &v, agentID, version)
 }
 
 // CompareVersions returns the API's plain-text summary of what changed

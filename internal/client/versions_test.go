@@ -27,7 +27,7 @@ func TestVersionEndpoints(t *testing.T) {
 	c := newTestClient(t, srv.URL)
 	ctx := t.Context()
 
-	v, err := c.GetVersion(ctx, "a1", 2)
+	v, err := c.GetVersion(ctx, "a1", 4)
 	if err != nil || v.AgentID != "a1" || v.Version != 4 {
 		t.Fatalf("GetVersion = %+v, %v", v, err)
 	}
@@ -38,7 +38,7 @@ func TestVersionEndpoints(t *testing.T) {
 	if err != nil || v.Version != 3 || v.AgentID != "a1" {
 		t.Fatalf("CreateVersion = %+v, %v", v, err)
 	}
-	if _, err := c.UpdateVersion(ctx, "a1", 3, VersionUpdate{InstructionBuilderInputs: json.RawMessage(`{"industry":"dental"}`)}); err != nil {
+	if _, err := c.UpdateVersion(ctx, "a1", 4, VersionUpdate{InstructionBuilderInputs: json.RawMessage(`{"industry":"dental"}`)}); err != nil {
 		t.Fatal(err)
 	}
 	diff, err := c.CompareVersions(ctx, "a1", 1, 2)
@@ -57,10 +57,10 @@ func TestVersionEndpoints(t *testing.T) {
 	}
 
 	want := []struct{ method, path, body string }{
-		{"GET", "/core/agents/a1/versions/2", ""},
+		{"GET", "/core/agents/a1/versions/4", ""},
 		{"GET", "/core/agents/a1/versions/latest", ""},
 		{"POST", "/core/agents/a1/versions", `{"base_version":1}`},
-		{"PUT", "/core/agents/a1/versions/3", `{"instruction_builder_inputs":{"industry":"dental"}}`},
+		{"PUT", "/core/agents/a1/versions/4", `{"instruction_builder_inputs":{"industry":"dental"}}`},
 		{"POST", "/core/agents/a1/versions/compare", `{"from_version":1,"to_version":2}`},
 		{"POST", "/core/agents/a1/versions/3/generate-instructions", ""},
 		{"GET", "/core/agents/a1/versions", ""},

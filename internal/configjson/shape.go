@@ -1,17 +1,83 @@
 package configjson
 
-import "strings"
+import (
+	"reflect"
+	"sort"
+	"strings"
+)
 
 // Shape is what a config's meaning depends on in the AgentConfig JSON
 // Schema: defaults and declared keys, found by walking the schema document
 // through $ref, the oneOf/anyOf variant a discriminator picks, and array
 // items. A nil *Shape stands for "no schema": nothing is implied then.
+// It is the one walker of the schema document in the project: the
+// provider's list of top-level keys (TopLevelKeys) and the drift rule's
+// defaults both go through it, under the same bounds (schema_limits.go).
 type Shape struct {
 	root map[string]any // the schema document, numbers kept exact (Decode)
+	// filled holds, for every schema node that declares a default, that
+	// default with its own nested defaults filled in; NewShape computes
+	// them all once, under the limits, so a walk never expands a default.
+	filled map[uintptr]any
 }
 
-// NewShape returns the shape of a schema document decoded with Decode.
-func NewShape(schema map[string]any) *Shape { return &Shape{root: schema} }
+// NewShape returns the shape of a schema document decoded with Decode. The
+// document is data from the network: one over the limits of
+// schema_limits.go (its size, its nesting, or defaults that expand without
+// end or beyond a bound) is refused with an error that wraps
+// ErrSchemaLimit and names the limit.
+func NewShape(schema map[string]any) (*Shape, error) {
+	if err := checkSchemaSize(schema); err != nil {
+		return nil, err
+	}
+	c := &Shape{root: schema}
+	filled, err := expandDefaults(c)
+	if err != nil {
+		return nil, err
+	}
+	c.filled = filled
+	return c, nil
+}
+
+// nodeKey identifies a schema node (a map of the document) by identity.
+func nodeKey(m map[string]any) uintptr { return reflect.ValueOf(m).Pointer() }
+
+// TopLevelKeys lists the property names an AgentConfig may have at its top
+// level, following $ref into $defs and every variant of a union
+// (oneOf/anyOf/allOf). Each node is visited once.
+func (c *Shape) TopLevelKeys() []string {
+	if c == nil {
+		return nil
+	}
+	seen, visited := map[string]bool{}, map[uintptr]bool{}
+	var visit func(node map[string]any, hops int)
+	visit = func(node map[string]any, hops int) {
+		if node == nil || hops > maxSchemaHops || visited[nodeKey(node)] {
+			return
+		}
+		visited[nodeKey(node)] = true
+		if ref, ok := node["$ref"].(string); ok {
+			visit(ResolveLocalRef(c.root, ref), hops+1)
+		}
+		if props, ok := node["properties"].(map[string]any); ok {
+			for k := range props {
+				seen[k] = true
+			}
+		}
+		for _, key := range []string{"oneOf", "anyOf", "allOf"} {
+			for _, v := range schemaList(node, key) {
+				visit(v, hops+1)
+			}
+		}
+	}
+	visit(c.root, 0)
+	out := make([]string, 0, len(seen))
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Comparable is the config v as it is compared: the schema's defaults filled
 // in wherever v has an object, the service's own keys (those the schema does
@@ -153,6 +219,16 @@ func (c Shape) items(node map[string]any) map[string]any {
 	return it
 }
 
+// filledDefault returns the default the schema declares at node with its
+// nested defaults filled in, as NewShape computed it.
+func (c *Shape) filledDefault(node map[string]any) (any, bool) {
+	if c == nil || node == nil {
+		return nil, false
+	}
+	d, ok := c.filled[nodeKey(node)]
+	return d, ok
+}
+
 // defaultOf returns the default the schema declares at node.
 func (c *Shape) defaultOf(node map[string]any) (any, bool) {
 	if c == nil || node == nil {
@@ -169,26 +245,37 @@ func (c *Shape) defaultOf(node map[string]any) (any, bool) {
 // wherever v has an object, the service's own keys and unset declared fields
 // left out. A nil shape returns v as it is.
 func (c *Shape) comparable(v any, node map[string]any) any {
-	return c.walk(v, node, func(e any, p map[string]any) (any, bool) { return c.comparable(e, p), true }, true)
+	return c.comparableWith(v, node, c.filledDefault)
 }
+
+// comparableWith is comparable taking each missing key's default from fill.
+func (c *Shape) comparableWith(v any, node map[string]any, fill defaults) any {
+	return c.walk(v, node, func(e any, p map[string]any) (any, bool) { return c.comparableWith(e, p, fill), true }, fill)
+}
+
+// defaults returns the default of a property schema, its nested defaults
+// filled in; a Shape's walks read them from filledDefault, and NewShape
+// computes them through expandDefaults.
+type defaults func(node map[string]any) (any, bool)
 
 // minimal is v without the service's own keys, unset declared fields and values equal
 // to their schema default: what an import writes to state.
 func (c *Shape) minimal(v any, node map[string]any) any {
 	return c.walk(v, node, func(e any, p map[string]any) (any, bool) {
-		if d, ok := c.defaultOf(p); ok && Equal(c.comparable(e, p), c.comparable(d, p)) {
+		if d, ok := c.filledDefault(p); ok && Equal(c.comparable(e, p), d) {
 			return nil, false
 		}
 		return c.minimal(e, p), true
-	}, false)
+	}, nil)
 }
 
 // walk rebuilds v under the schema node governing it: in each object, every
 // key that is the user's (declared and not null, or allowed as an extra key)
 // goes through value, which returns what to keep and whether to keep the key,
-// and with fill every declared default the object lacks is added; array
-// elements are walked under the items schema. Scalars are returned as they are.
-func (c *Shape) walk(v any, node map[string]any, value func(e any, p map[string]any) (any, bool), fill bool) any {
+// and with fill (non-nil) every declared default the object lacks is added;
+// array elements are walked under the items schema. Scalars are returned as
+// they are. The recursion follows v only: a default is never walked here.
+func (c *Shape) walk(v any, node map[string]any, value func(e any, p map[string]any) (any, bool), fill defaults) any {
 	switch x := v.(type) {
 	case map[string]any:
 		var obj map[string]any
@@ -207,15 +294,15 @@ func (c *Shape) walk(v any, node map[string]any, value func(e any, p map[string]
 				out[k] = kept
 			}
 		}
-		if fill && obj != nil {
+		if fill != nil && obj != nil {
 			props, _ := obj["properties"].(map[string]any)
 			for k, p := range props {
 				if _, set := out[k]; set {
 					continue
 				}
 				pm, _ := p.(map[string]any)
-				if d, ok := c.defaultOf(pm); ok {
-					out[k] = c.comparable(d, pm)
+				if d, ok := fill(pm); ok {
+					out[k] = d
 				}
 			}
 		}

@@ -21,7 +21,11 @@ func emulatorShape(t *testing.T) *Shape {
 	if !ok {
 		t.Fatal("the schema is not an object")
 	}
-	return NewShape(root)
+	shape, err := NewShape(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return shape
 }
 
 func TestMinimal(t *testing.T) {

@@ -81,7 +81,10 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 	}
 	fmt.Fprintf(progress, "%s to export\n", count(len(list), "agent"))
 
-	shape := configShape(ctx, c, progress)
+	shape, err := configShape(ctx, c, progress)
+	if err != nil {
+		return Summary{}, err
+	}
 
 	// The list may carry short forms; the agent's own GET has its versions,
 	// phone-number slots and SIP endpoint.
@@ -135,19 +138,24 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 // configShape fetches the AgentConfig schema, whose defaults a config file
 // leaves out. Without it the stored configs are written whole (less null
 // fields), which the provider also accepts when it cannot fetch the schema.
-func configShape(ctx context.Context, c *client.Client, progress io.Writer) *configjson.Shape {
+// A schema over the limits the provider applies is an error, as in a plan.
+func configShape(ctx context.Context, c *client.Client, progress io.Writer) (*configjson.Shape, error) {
 	raw, err := c.AgentConfigSchema(ctx)
 	if err == nil {
 		var doc any
 		if doc, err = configjson.Decode(string(raw)); err == nil {
 			if root, ok := doc.(map[string]any); ok {
-				return configjson.NewShape(root)
+				shape, err := configjson.NewShape(root)
+				if err != nil {
+					return nil, fmt.Errorf("the AgentConfig schema served by the API was refused: %w", err)
+				}
+				return shape, nil
 			}
 			err = errors.New("it is not a JSON object")
 		}
 	}
 	fmt.Fprintf(progress, "warning: the AgentConfig schema is not available (%v); configs are written with every stored value, defaults included\n", err)
-	return nil
+	return nil, nil
 }
 
 // fetchConfig reads one version and renders its config (and builder inputs)

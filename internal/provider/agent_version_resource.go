@@ -375,9 +375,7 @@ func (r *AgentVersionResource) validatePlannedConfig(ctx context.Context, plan A
 	}
 	s, err := r.data.configSchema(ctx)
 	if err != nil {
-		diags.AddAttributeWarning(path.Root("config"), "AgentConfig not validated",
-			"The AgentConfig JSON Schema could not be fetched from GET /core/agent-config-schema, so config was not validated "+
-				"at plan time; the API still validates it on apply. Cause: "+err.Error())
+		diags.Append(configSchemaUnavailable(err))
 		return
 	}
 	if problems := s.validate(doc); len(problems) > 0 {

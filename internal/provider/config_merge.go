@@ -2,6 +2,7 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -70,6 +71,9 @@ func mergeJSONDocuments(docs []string) (string, int, error) {
 	if err != nil {
 		return "", -1, err
 	}
+	if _, problem := jsonDocumentProblem(out); problem != "" {
+		return "", -1, fmt.Errorf("the merged document %s", problem)
+	}
 	return out, -1, nil
 }
 
@@ -77,6 +81,9 @@ func mergeJSONDocuments(docs []string) (string, int, error) {
 func decodeJSONObject(doc string) (map[string]any, error) {
 	if strings.TrimSpace(doc) == "" {
 		return nil, fmt.Errorf("is an empty string, not a JSON object")
+	}
+	if _, problem := jsonDocumentProblem(doc); problem != "" {
+		return nil, errors.New(problem)
 	}
 	v, err := configjson.Decode(doc)
 	if err != nil {

@@ -115,6 +115,12 @@ func TestMergeJSONDocumentsErrors(t *testing.T) {
 		{"invalid JSON", []string{`{}`, `{"a":}`}, 1, "is not valid JSON: invalid character '}'"},
 		{"two documents in one string", []string{`{} {}`}, 0, "is not valid JSON: unexpected data after the JSON value"},
 		{"empty string", []string{`{}`, `  `}, 1, "is an empty string, not a JSON object"},
+		// The limits of config itself: a merge is no way around them.
+		{"a document over 1 MiB", []string{`{}`, `{"a":"` + strings.Repeat("x", 1<<20) + `"}`}, 1, "the provider accepts at most 1024 KiB"},
+		{"a document 9,000 levels deep", []string{strings.Repeat(`{"a":`, 9000) + `1` + strings.Repeat(`}`, 9000)}, 0,
+			"nests objects and arrays 9000 levels deep; the provider accepts at most 64"},
+		{"a merge over 1 MiB", []string{`{"a":"` + strings.Repeat("x", 600<<10) + `"}`, `{"b":"` + strings.Repeat("x", 600<<10) + `"}`}, -1,
+			"the merged document is 1200 KiB"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

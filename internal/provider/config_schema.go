@@ -18,6 +18,10 @@ import (
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 )
 
@@ -75,6 +79,20 @@ func fetchConfigSchema(ctx context.Context, pd *providerData) (*agentConfigSchem
 // parseConfigSchema compiles the schema and lists its top-level properties,
 // including those of every variant of a top-level oneOf/anyOf union.
 func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
+	tree, err := configjson.Decode(string(raw))
+	if err != nil {
+		return nil, fmt.Errorf("the AgentConfig schema is not valid JSON: %w", err)
+	}
+	root, ok := tree.(map[string]any)
+	if !ok {
+		return nil, errors.New("the AgentConfig schema served by the API is not a JSON object")
+	}
+	// The limits come first: the compiler's time grows with the square of
+	// the schema's size.
+	shape, err := configjson.NewShape(root)
+	if err != nil {
+		return nil, fmt.Errorf("the AgentConfig schema served by the API was refused: %w", err)
+	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 	if err != nil {
 		return nil, fmt.Errorf("the AgentConfig schema is not valid JSON: %w", err)
@@ -93,19 +111,37 @@ func parseConfigSchema(raw json.RawMessage) (*agentConfigSchema, error) {
 		}
 		return nil, fmt.Errorf("compiling the AgentConfig schema: %w", err)
 	}
-	tree, err := configjson.Decode(string(raw))
-	if err != nil {
-		return nil, fmt.Errorf("the AgentConfig schema is not valid JSON: %w", err)
-	}
-	root, _ := tree.(map[string]any)
 	sum := sha256.Sum256(raw)
 	return &agentConfigSchema{
-		shape:      configjson.NewShape(root),
+		shape:      shape,
 		raw:        raw,
 		sha256:     hex.EncodeToString(sum[:]),
-		properties: schemaProperties(raw),
+		properties: shape.TopLevelKeys(),
 		compiled:   compiled,
 	}, nil
+}
+
+// configSchemaUnavailable is the plan's diagnostic when the AgentConfig
+// schema cannot be had. A credential the API refuses (401, 403) or a schema
+// over the provider's limits fails the plan: apply would meet the same
+// refusal, or the same schema, after creating what came before. Anything
+// else (the API down, say) only warns, and the API validates on apply.
+func configSchemaUnavailable(err error) diag.Diagnostic {
+	switch {
+	case client.IsUnauthorized(err), client.IsForbidden(err):
+		return diag.NewErrorDiagnostic("Anyreach API refused the credentials",
+			"Fetching the AgentConfig JSON Schema (GET /core/agent-config-schema) to validate config was refused, so "+
+				"applying this plan would fail too. Check that the token is valid and not revoked, that it belongs to the "+
+				"organization you mean (a pat_ token needs organization_id), and that it has the read scope. Cause: "+err.Error())
+	case errors.Is(err, configjson.ErrSchemaLimit):
+		return diag.NewAttributeErrorDiagnostic(path.Root("config"), "AgentConfig schema refused",
+			"The AgentConfig JSON Schema served by the Anyreach API exceeds a limit of the provider, so config cannot be "+
+				"validated or compared with its defaults, and nothing was created. Report this to Anyreach, or set "+
+				"validate_config = false in the provider block to leave validation to the API. Cause: "+err.Error())
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root("config"), "AgentConfig not validated",
+		"The AgentConfig JSON Schema could not be fetched from GET /core/agent-config-schema, so config was not validated "+
+			"at plan time; the API still validates it on apply. Cause: "+err.Error())
 }
 
 // refuseExternalRefs is the schema compiler's only loader. The schema is
@@ -130,45 +166,6 @@ type externalRefError struct{ url string }
 func (e *externalRefError) Error() string {
 	return fmt.Sprintf("the AgentConfig schema served by the API refers to %q, outside the served document; "+
 		"only references inside the document (such as \"#/$defs/...\") are resolved, so the schema was not used", e.url)
-}
-
-// schemaProperties collects the property names an AgentConfig may have at its
-// top level, following $ref into $defs and the variants of a union.
-func schemaProperties(raw json.RawMessage) []string {
-	var root map[string]any
-	if json.Unmarshal(raw, &root) != nil {
-		return nil
-	}
-	seen := map[string]bool{}
-	var visit func(node map[string]any, depth int)
-	visit = func(node map[string]any, depth int) {
-		if node == nil || depth > 8 {
-			return
-		}
-		if ref, ok := node["$ref"].(string); ok {
-			visit(configjson.ResolveLocalRef(root, ref), depth+1)
-		}
-		if props, ok := node["properties"].(map[string]any); ok {
-			for k := range props {
-				seen[k] = true
-			}
-		}
-		for _, key := range []string{"oneOf", "anyOf", "allOf"} {
-			if variants, ok := node[key].([]any); ok {
-				for _, v := range variants {
-					m, _ := v.(map[string]any)
-					visit(m, depth+1)
-				}
-			}
-		}
-	}
-	visit(root, 0)
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // validate checks a decoded config against the schema and returns one

@@ -9,10 +9,12 @@ package provider
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -478,6 +480,322 @@ resource "anyreach_sip_deployment" "fast" {
 		mustContainText(t, flat, "Cannot create Anyreach agent")
 		mustContainText(t, flat, "Cannot deploy Anyreach agent as SIP")
 		mustContainText(t, flat, "The operation ran out of time")
+		w.assertNothingLeaked(t, token)
+	})
+}
+
+// assertNothingWritesToTheTerminal checks every output, trace log and state
+// file of w for a character that could rewrite the terminal (an escape, a
+// right-to-left override, a bell, a carriage return).
+func (w *cliWorkspace) assertNothingWritesToTheTerminal(t *testing.T) {
+	t.Helper()
+	texts := map[string]string{}
+	for k, v := range w.texts {
+		texts[k] = v
+	}
+	logs, _ := filepath.Glob(filepath.Join(w.logs, "*.log"))
+	for _, f := range append(logs, filepath.Join(w.dir, "terraform.tfstate")) {
+		if b, err := os.ReadFile(f); err == nil {
+			texts[filepath.Base(f)] = string(b)
+		}
+	}
+	for name, text := range texts {
+		if i := strings.IndexAny(text, "\x1b\u202e\x07\r"); i >= 0 {
+			t.Errorf("%s holds %q: …%q…", name, text[i:i+1], text[max(0, i-80):min(len(text), i+40)])
+		}
+	}
+}
+
+// exitCode is the exit status of a failed command, 0 when it succeeded.
+func exitCode(err error) int {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return exit.ExitCode()
+	}
+	if err != nil {
+		return -1
+	}
+	return 0
+}
+
+// TestCLIHostileAPISecondRound: the second round of the hostile-server
+// suite (issue 27). Each case ends in a clear error, creates nothing, and
+// prints nothing that should not be printed: no secret and no character
+// that writes to the terminal, in any output, trace log or state.
+func TestCLIHostileAPISecondRound(t *testing.T) {
+	t.Parallel()
+	bin := buildProviderBinary(t)
+	newToken := func() string { return "ak_leakcheck." + randomHex(t) }
+	const version = `
+resource "anyreach_agent" "test" {
+  name = "hostile"
+}
+
+resource "anyreach_agent_version" "test" {
+  agent_id = anyreach_agent.test.id
+  config   = jsonencode({ type = "static_prompt", instructions = "hi" })
+}
+`
+	// versionWrites counts requests that would create or change a version.
+	versionWrites := func(n *atomic.Int32) func(*stubAPI, http.ResponseWriter, *http.Request) bool {
+		return func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.Method != http.MethodGet && strings.Contains(r.URL.Path, "/versions") {
+				n.Add(1)
+				writeStubJSON(w, http.StatusInternalServerError, map[string]any{"detail": "not in this stub"})
+				return true
+			}
+			return false
+		}
+	}
+
+	t.Run("a schema whose defaults never end fails the plan, and nothing is created", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		var writes atomic.Int32
+		stub := newStubAPI(t, func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.URL.Path == "/core/agent-config-schema" {
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(recursiveDefaultSchema))
+				return true
+			}
+			return versionWrites(&writes)(s, w, r)
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, version)
+		for _, cmd := range [][]string{{"plan", "-input=false", "-no-color"}, {"apply", "-auto-approve", "-input=false", "-no-color"}} {
+			out, err := w.run(t, cmd...)
+			if exitCode(err) != 1 {
+				t.Fatalf("terraform %s: %v, want exit 1:\n%s", cmd[0], err, out)
+			}
+			flat := strings.Join(strings.Fields(out), " ")
+			mustContainText(t, flat, "AgentConfig schema refused")
+			mustContainText(t, flat, "holds an object of its own type")
+			mustContainText(t, flat, "defaults may nest at most 32 levels")
+			if strings.Contains(out, "stack overflow") || strings.Contains(out, "plugin crashed") {
+				t.Errorf("the provider crashed:\n%s", out)
+			}
+		}
+		if n, v := stub.agentCount(), writes.Load(); n != 0 || v != 0 {
+			t.Errorf("%d agents and %d version writes, want none: the plan must fail before anything is created", n, v)
+		}
+		w.assertNothingLeaked(t, token)
+		w.assertNothingWritesToTheTerminal(t)
+	})
+
+	t.Run("a credential the API refuses fails the plan, and validate needs none", func(t *testing.T) {
+		t.Parallel()
+		for _, status := range []int{http.StatusUnauthorized, http.StatusForbidden} {
+			token := newToken()
+			stub := newStubAPI(t, func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+				writeStubJSON(w, status, map[string]any{"detail": "Invalid or revoked credential"})
+				return true
+			})
+			w := hostileWorkspace(t, bin, token, stub.URL, version)
+			out, err := w.run(t, "plan", "-input=false", "-no-color", "-detailed-exitcode")
+			if exitCode(err) != 1 {
+				t.Fatalf("%d: plan exited %d, want 1 (2 would mean a plan with changes):\n%s", status, exitCode(err), out)
+			}
+			flat := strings.Join(strings.Fields(out), " ")
+			mustContainText(t, flat, "Anyreach API refused the credentials")
+			mustContainText(t, flat, fmt.Sprint(status))
+			w.assertNothingLeaked(t, token)
+		}
+		// No credential and no API at all: validate does not need them.
+		w := hostileWorkspace(t, bin, "", "http://127.0.0.1:1", version)
+		w.mustRun(t, "validate", "-no-color")
+	})
+
+	t.Run("a stored number of a million digits fails the read with the limit", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		var hits atomic.Int32
+		body := `{"agent_id":"a1","version":1,"version_id":"v1","published":false,"created_at":"2026-01-01T00:00:00Z",` +
+			`"updated_at":"2026-01-01T00:00:00Z","config":{"type":"static_prompt","n":` + strings.Repeat("7", 1_000_000) + `}}`
+		stub := newStubAPI(t, func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			if r.URL.Path != "/core/agents/a1/versions/1" {
+				return false
+			}
+			hits.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(body))
+			return true
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, `
+data "anyreach_agent_version" "test" {
+  agent_id = "a1"
+  version  = 1
+}
+`)
+		out, err := w.run(t, "plan", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("plan read a number of a million digits:\n%s", out)
+		}
+		mustContainText(t, strings.Join(strings.Fields(out), " "), "a number longer than 4300 characters")
+		if n := hits.Load(); n != 1 {
+			t.Errorf("%d reads, want 1: asking again gets the same answer", n)
+		}
+		w.assertNothingLeaked(t, token)
+	})
+
+	t.Run("server text and a forged agent ID cannot write to the terminal", func(t *testing.T) {
+		t.Parallel()
+		evil := "bad\r\n\nApply complete! Resources: 1 added, 0 changed, 0 destroyed.\n\x1b[2K\x1b]8;;http://x\x07 \u202egnp.exe"
+		for name, answer := range map[string]func(w http.ResponseWriter){
+			"a forged agent ID": func(w http.ResponseWriter) {
+				writeStubJSON(w, http.StatusCreated, map[string]any{"agent_id": "agent-1" + evil, "name": "hostile", "active": true,
+					"is_demo": false, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"})
+			},
+			"an error detail": func(w http.ResponseWriter) {
+				writeStubJSON(w, http.StatusBadRequest, map[string]any{"detail": evil})
+			},
+			"field errors": func(w http.ResponseWriter) {
+				writeStubJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": []any{map[string]any{"loc": []any{"body", evil}, "msg": evil}}})
+			},
+		} {
+			token := newToken()
+			stub := newStubAPI(t, func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost {
+					return false
+				}
+				answer(w)
+				return true
+			})
+			w := hostileWorkspace(t, bin, token, stub.URL, `
+resource "anyreach_agent" "test" {
+  name = "hostile"
+}
+`)
+			out, err := w.run(t, "apply", "-auto-approve", "-input=false", "-no-color")
+			if err == nil {
+				t.Fatalf("%s: apply succeeded:\n%s", name, out)
+			}
+			mustContainText(t, out, "Cannot create Anyreach agent")
+			// Terraform wraps a long diagnostic where it likes (in -no-color
+			// output a wrapped line has no "│ " before it); what the provider
+			// controls is the diagnostic's own text, which -json shows whole:
+			// the server's text adds no line of its own.
+			out, _ = w.run(t, "apply", "-auto-approve", "-input=false", "-json")
+			details := 0
+			for _, line := range strings.Split(out, "\n") {
+				var msg struct {
+					Diagnostic *struct{ Summary, Detail string } `json:"diagnostic"`
+				}
+				if json.Unmarshal([]byte(line), &msg) != nil || msg.Diagnostic == nil || msg.Diagnostic.Summary != "Cannot create Anyreach agent" {
+					continue
+				}
+				details++
+				for _, l := range strings.Split(msg.Diagnostic.Detail, "\n") {
+					if strings.Contains(l, "Apply complete!") && !strings.HasPrefix(l, "Creating agent") {
+						t.Errorf("%s: the server's text starts a line of the diagnostic: %q", name, l)
+					}
+				}
+			}
+			if details == 0 {
+				t.Errorf("%s: no diagnostic in the -json output:\n%s", name, out)
+			}
+			if state, _ := w.run(t, "state", "list"); strings.Contains(state, "anyreach_agent.test") {
+				t.Errorf("%s: state holds the agent:\n%s", name, state)
+			}
+			w.assertNothingLeaked(t, token)
+			w.assertNothingWritesToTheTerminal(t)
+		}
+	})
+
+	t.Run("a token split across a 422's field locations or JSON-escaped is masked", func(t *testing.T) {
+		t.Parallel()
+		for _, shape := range []string{"split at the dot", "split across entries", "split in the secret", "escaped"} {
+			token := newToken()
+			stub := newStubAPI(t, func(_ *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost {
+					return false
+				}
+				got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+				public, secret, _ := strings.Cut(got, ".")
+				var detail string
+				switch shape {
+				case "split at the dot":
+					detail = `[{"loc":["body","` + public + `","` + secret + `"],"msg":"bad"}]`
+				case "split across entries":
+					detail = `[{"loc":["body","` + public + `"],"msg":"bad"},{"loc":["` + secret + `"],"msg":"bad"}]`
+				case "split in the secret":
+					detail = `[{"loc":["` + got[:len(public)+4] + `","` + got[len(public)+4:] + `"],"msg":"bad"}]`
+				case "escaped":
+					var b strings.Builder
+					for _, r := range got {
+						fmt.Fprintf(&b, `\u%04x`, r)
+					}
+					detail = `{"token":"` + b.String() + `"}`
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				_, _ = w.Write([]byte(`{"detail":` + detail + `}`))
+				return true
+			})
+			w := hostileWorkspace(t, bin, token, stub.URL, `
+resource "anyreach_agent" "test" {
+  name = "hostile"
+}
+`)
+			out, err := w.run(t, "apply", "-auto-approve", "-input=false", "-no-color")
+			if err == nil {
+				t.Fatalf("%s: apply succeeded:\n%s", shape, out)
+			}
+			mustContainText(t, out, "422")
+			w.assertNothingLeaked(t, token)
+		}
+	})
+
+	t.Run("IDs that are path steps are never sent, and an answer about another agent is refused", func(t *testing.T) {
+		t.Parallel()
+		token := newToken()
+		var mu sync.Mutex
+		var paths []string
+		stub := newStubAPI(t, func(s *stubAPI, w http.ResponseWriter, r *http.Request) bool {
+			mu.Lock()
+			paths = append(paths, r.URL.Path)
+			mu.Unlock()
+			if r.Method == http.MethodGet && r.URL.Path == "/core/agents/a1" {
+				writeStubJSON(w, http.StatusOK, map[string]any{"agent_id": "a2", "name": "someone else", "active": true,
+					"is_demo": false, "created_at": "2026-01-01T00:00:00Z", "updated_at": "2026-01-01T00:00:00Z"})
+				return true
+			}
+			return false
+		})
+		w := hostileWorkspace(t, bin, token, stub.URL, `
+resource "anyreach_agent_version" "dots" {
+  agent_id = ".."
+  config   = jsonencode({ type = "static_prompt", instructions = "hi" })
+}
+
+resource "anyreach_sip_deployment" "dot" {
+  agent_id = "."
+}
+`)
+		out, err := w.run(t, "apply", "-auto-approve", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("apply succeeded:\n%s", out)
+		}
+		flat := strings.Join(strings.Fields(out), " ")
+		mustContainText(t, flat, `the agent ID ".." is a path step, not an ID`)
+		mustContainText(t, flat, `the agent ID "." is a path step, not an ID`)
+
+		other := hostileWorkspace(t, bin, token, stub.URL, `
+data "anyreach_agent" "other" {
+  id = "a1"
+}
+`)
+		out, err = other.run(t, "plan", "-input=false", "-no-color")
+		if err == nil {
+			t.Fatalf("plan took another agent's answer:\n%s", out)
+		}
+		mustContainText(t, strings.Join(strings.Fields(out), " "), `the answer is about agent "a2"`)
+		other.assertNothingLeaked(t, token)
+		mu.Lock()
+		for _, p := range paths {
+			if strings.Contains(p, "/./") || strings.Contains(p, "/../") || strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/..") {
+				t.Errorf("a path step was sent: %s", p)
+			}
+		}
+		mu.Unlock()
 		w.assertNothingLeaked(t, token)
 	})
 }

@@ -7,6 +7,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,9 +17,12 @@ import (
 	"testing"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
 
 // TestHostileSchemaExternalRef: a served schema whose $ref points at a
@@ -136,6 +140,43 @@ func TestJSONDocumentLimits(t *testing.T) {
 		}
 		if d := jsonDepth(string(b)); d > maxJSONDocumentDepth/4 || len(b) > maxJSONDocumentBytes/16 {
 			t.Errorf("%s: depth %d, %d bytes: too close to the limits", f, d, len(b))
+		}
+	}
+}
+
+// recursiveDefaultSchema is a legal JSON Schema in which a property's
+// default is an object of its own recursive type: filling in defaults never
+// ends, and once overflowed the provider's stack during apply.
+const recursiveDefaultSchema = `{"type":"object","properties":{"type":{"type":"string"},"node":{"$ref":"#/$defs/Node"}},` +
+	`"$defs":{"Node":{"type":"object","properties":{"child":{"$ref":"#/$defs/Node","default":{}}}}}}`
+
+// TestHostileSchemaOverTheLimits: a served schema over the limits is
+// refused when it is parsed, before anything compiles, and the plan's
+// diagnostic is an error naming the limit, as is one for a credential the
+// API refuses; any other failure to fetch the schema only warns.
+func TestHostileSchemaOverTheLimits(t *testing.T) {
+	t.Parallel()
+	_, err := parseConfigSchema([]byte(recursiveDefaultSchema))
+	if !errors.Is(err, configjson.ErrSchemaLimit) {
+		t.Fatalf("parseConfigSchema = %v, want ErrSchemaLimit", err)
+	}
+	mustContainText(t, err.Error(), "holds an object of its own type")
+	mustContainText(t, err.Error(), "at most 32 levels")
+
+	for _, tc := range []struct {
+		err      error
+		severity diag.Severity
+		summary  string
+	}{
+		{err, diag.SeverityError, "AgentConfig schema refused"},
+		{&client.APIError{StatusCode: 401, Method: "GET", Path: "/core/agent-config-schema"}, diag.SeverityError, "Anyreach API refused the credentials"},
+		{&client.APIError{StatusCode: 403, Method: "GET", Path: "/core/agent-config-schema"}, diag.SeverityError, "Anyreach API refused the credentials"},
+		{&client.APIError{StatusCode: 503, Method: "GET", Path: "/core/agent-config-schema"}, diag.SeverityWarning, "AgentConfig not validated"},
+		{errors.New("connection refused"), diag.SeverityWarning, "AgentConfig not validated"},
+	} {
+		d := configSchemaUnavailable(tc.err)
+		if d.Severity() != tc.severity || d.Summary() != tc.summary {
+			t.Errorf("%v: %v %q, want %v %q", tc.err, d.Severity(), d.Summary(), tc.severity, tc.summary)
 		}
 	}
 }

@@ -41,18 +41,24 @@ func (jsonDocumentLimits) ValidateString(_ context.Context, req validator.String
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	doc := req.ConfigValue.ValueString()
+	if title, problem := jsonDocumentProblem(req.ConfigValue.ValueString()); problem != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, title, fmt.Sprintf("%s %s", req.Path, problem))
+	}
+}
+
+// jsonDocumentProblem returns a title and a sentence (to follow the
+// document's name) when doc is over the limits, else "", "". The
+// validator above and provider::anyreach::config_merge share it.
+func jsonDocumentProblem(doc string) (title, problem string) {
 	if n := len(doc); n > maxJSONDocumentBytes {
-		resp.Diagnostics.AddAttributeError(req.Path, "JSON document too large",
-			fmt.Sprintf("%s is %d KiB; the provider accepts at most %d KiB (1 MiB), far more than any real agent configuration needs. "+
-				"Check that the right file is referenced.", req.Path, n>>10, maxJSONDocumentBytes>>10))
-		return
+		return "JSON document too large", fmt.Sprintf("is %d KiB; the provider accepts at most %d KiB (1 MiB), far more than any "+
+			"real agent configuration needs. Check that the right file is referenced.", n>>10, maxJSONDocumentBytes>>10)
 	}
 	if d := jsonDepth(doc); d > maxJSONDocumentDepth {
-		resp.Diagnostics.AddAttributeError(req.Path, "JSON document nested too deeply",
-			fmt.Sprintf("%s nests objects and arrays %d levels deep; the provider accepts at most %d levels, far more than any real "+
-				"agent configuration needs.", req.Path, d, maxJSONDocumentDepth))
+		return "JSON document nested too deeply", fmt.Sprintf("nests objects and arrays %d levels deep; the provider accepts at most %d "+
+			"levels, far more than any real agent configuration needs.", d, maxJSONDocumentDepth)
 	}
+	return "", ""
 }
 
 // jsonDepth returns how deeply objects and arrays nest in a JSON text, in

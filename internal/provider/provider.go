@@ -112,7 +112,7 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 			},
 			"validate_config": schema.BoolAttribute{
 				Description: "Validate every `anyreach_agent_version` config against the AgentConfig JSON Schema served by the API, at plan time. " +
-					"Defaults to `true`. The schema is fetched once per provider run; if it cannot be fetched, plan warns and goes on.",
+					"Defaults to `true`. The schema is fetched once per provider run; if it cannot be fetched, plan warns and goes on, but a credential the API refuses (`401`, `403`) or a schema over the provider's limits fails the plan.",
 				Optional: true,
 			},
 		},
