@@ -49,19 +49,6 @@ type AnyreachProviderModel struct {
 	ValidateConfig types.Bool   `tfsdk:"validate_config"`
 }
 
-// providerData is what Configure hands to every resource and data source: one
-// client per provider process, so connections and the config schema are shared.
-type providerData struct {
-	client         *client.Client
-	validateConfig bool
-	// schemaKey identifies the API the config schema cache belongs to.
-	schemaKey string
-	// slots coordinates the anyreach_publish writes of this graph walk.
-	slots *slotCoordinator
-	// agents shares the agent reads of this graph walk (agent_reads.go).
-	agents *agentReads
-}
-
 // New returns the provider factory used by main and the acceptance tests.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {

@@ -228,7 +228,7 @@ func TestAccPublishResource_promotion(t *testing.T) {
 }
 
 // TestAccPublishResource_workflows covers rows 1, 3 and 7 of the workflow
-// matrix and items 10 and 11 of issue 12 for anyreach_publish: a number-only
+// matrix for anyreach_publish: a number-only
 // change keeps id and version_id known in the plan; the numbers written in
 // another order plan nothing; import through the CLI, an import block and
 // generated configuration plans clean; importing an unpublished version says

@@ -16,8 +16,9 @@ import (
 // The rule: no publish call clears a slot that some anyreach_publish of this
 // Terraform run still wants. The API's unassign_phone_numbers clears a number
 // from any version of the agent, so a publication deciding from a read taken
-// before a sibling wrote can blank a number the sibling just took (issue 13's
-// swap). Within one apply Terraform talks to one provider process, so:
+// before a sibling wrote can blank a number the sibling just took (two
+// versions of an A/B test swapping their numbers left one answering nothing).
+// Within one apply Terraform talks to one provider process, so:
 //
 //   - every anyreach_publish records the slots it wants (a claim) when it is
 //     planned and again before it writes;
