@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -381,7 +379,6 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	agentID := plan.AgentID.ValueString()
 	v, err := r.data.client.CreateVersion(ctx, agentID, in)
-	r.data.agents.forget(agentID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Anyreach agent version",
 			apiErrorDetail(fmt.Sprintf("Creating a version of agent %s", agentID), err)+versionErrorHint(err))
@@ -513,7 +510,6 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	var err error
 	if in.Config != nil || in.InstructionBuilderInputs != nil {
 		v, err = r.data.client.UpdateVersion(ctx, agentID, number, in)
-		r.data.agents.forget(agentID)
 	} else {
 		v, err = r.data.client.GetVersion(ctx, agentID, number)
 	}
@@ -609,19 +605,6 @@ func (r *AgentVersionResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("generate_instructions"), false)...)
 }
 
-// versionNumber is a version number as written in an import ID: 1, 2, 3, ...
-var versionNumber = regexp.MustCompile(`^[1-9][0-9]{0,8}$`)
-
-// parseVersionImportID splits "<agent_id>/<version>".
-func parseVersionImportID(id string) (string, int, error) {
-	agentID, num, ok := strings.Cut(id, "/")
-	n, err := strconv.Atoi(num)
-	if !ok || agentID == "" || !versionNumber.MatchString(num) || err != nil {
-		return "", 0, fmt.Errorf("unexpected format of ID (%q), expected AGENT_ID/VERSION, for example 6f1c2a.../3", id)
-	}
-	return agentID, n, nil
-}
-
 // generate starts instruction generation and waits for it within timeout,
 // the resource's op ("create" or "update") timeout.
 func (r *AgentVersionResource) generate(ctx context.Context, agentID string, number int, op string, timeout time.Duration) (*client.Version, diag.Diagnostics) {
@@ -629,7 +612,6 @@ func (r *AgentVersionResource) generate(ctx context.Context, agentID string, num
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err := r.data.client.GenerateInstructions(ctx, agentID, number)
-	r.data.agents.forget(agentID)
 	if err != nil {
 		diags.AddError("Cannot generate instructions",
 			apiErrorDetail(fmt.Sprintf("Starting instruction generation for version %d of agent %s", number, agentID), err))
@@ -678,7 +660,7 @@ func versionErrorHint(err error) string {
 // the stored config, decoded.
 func versionFromAPI(v *client.Version, m *AgentVersionResourceModel) (any, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	m.ID = types.StringValue(fmt.Sprintf("%s/%d", v.AgentID, v.Version))
+	m.ID = types.StringValue(versionID(v.AgentID, v.Version))
 	if v.AgentID != "" {
 		m.AgentID = types.StringValue(v.AgentID)
 	}

@@ -192,7 +192,7 @@ func TestUndeploySIP(t *testing.T) {
 			ctx := t.Context()
 			agentID := deployedAgent(ctx, t, c)
 
-			left, err := undeploySIP(ctx, c, agentID)
+			left, err := undeploySIP(ctx, newAPIClient(c, newAgentReads(c.GetAgent)), agentID)
 			if err != nil {
 				t.Fatalf("undeploySIP: %v", err)
 			}

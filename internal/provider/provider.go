@@ -157,8 +157,9 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": client.RedactURL(settings.baseURL), "organization_id": settings.org})
 
-	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org,
-		slots: newSlotCoordinator(slotSettle), agents: newAgentReads(c.GetAgent)}
+	agents := newAgentReads(c.GetAgent)
+	data := &providerData{client: newAPIClient(c, agents), validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org,
+		slots: newSlotCoordinator(slotSettle), agents: agents}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -4,14 +4,13 @@ import (
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-
-	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
 
 // providerData is what Configure hands to every resource and data source: one
 // client per provider process, so connections and the config schema are shared.
 type providerData struct {
-	client         *client.Client
+	// client sends every request; its writes keep agents fresh.
+	client         *apiClient
 	validateConfig bool
 	// schemaKey identifies the API the config schema cache belongs to.
 	schemaKey string

@@ -147,7 +147,7 @@ func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	agentID := plan.AgentID.ValueString()
-	plan.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, plan.Version.ValueInt64()))
+	plan.ID = types.StringValue(versionID(agentID, plan.Version.ValueInt64()))
 	if state != nil && state.AgentID.Equal(plan.AgentID) && state.Version.Equal(plan.Version) {
 		plan.VersionID = state.VersionID // the same version: only the numbers move
 	}
@@ -280,7 +280,7 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	state.Direction = types.StringValue(direction)
 	state.PhoneNumbers = stringSet(held, &resp.Diagnostics)
 	state.VersionID = types.StringValue(summary.VersionID)
-	state.ID = types.StringValue(fmt.Sprintf("%s/%d", agent.ID, summary.Version))
+	state.ID = types.StringValue(versionID(agent.ID, summary.Version))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -417,7 +417,6 @@ func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, num
 	var diags diag.Diagnostics
 	for _, dir := range sortedKeys(unassign) {
 		_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
-		r.data.agents.forgetAll()
 		if err != nil && !client.IsNotFound(err) {
 			diags.AddError("Cannot clear phone-number slots",
 				apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
@@ -485,7 +484,6 @@ func parsePublishImportID(id string) (string, int, string, error) {
 func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
 	agentID, number := m.AgentID.ValueString(), int(m.Version.ValueInt64())
 	records, err := r.data.client.PublishVersion(ctx, agentID, number, in)
-	r.data.agents.forgetAll() // a publish can take numbers from other agents
 	refusal := r.classifyPublishError(ctx, agentID, number, err)
 	if refusal == refusalGenerating {
 		wctx, cancel := context.WithTimeout(ctx, timeout)
@@ -497,14 +495,13 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 			return
 		}
 		records, err = r.data.client.PublishVersion(ctx, agentID, number, in)
-		r.data.agents.forgetAll()
 		refusal = r.classifyPublishError(ctx, agentID, number, err)
 	}
 	if err != nil {
 		addPublishError(diags, agentID, number, refusal, err)
 		return
 	}
-	m.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, number))
+	m.ID = types.StringValue(versionID(agentID, number))
 	if vid := versionIDFromRecords(records, in.PhoneNumbers, in.Direction); vid != "" {
 		m.VersionID = types.StringValue(vid)
 		return
