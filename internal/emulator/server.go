@@ -131,6 +131,11 @@ type Emulator struct {
 	faults     map[string]*injectedFault
 	losses     map[string]int // LoseResponses: route key -> responses still to lose
 	genFailure string
+	// genHeld keeps every running generation running (HoldGeneration);
+	// genHeldUntil, when set, are the routes whose answers, in this order,
+	// end the hold.
+	genHeld      bool
+	genHeldUntil []string
 	// generating is how many versions may still be generating, so that
 	// settleLocked, which runs on every request, scans only when one is.
 	generating int
@@ -268,6 +273,11 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Route: pattern, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Status: rep.status, Body: string(body), Dropped: lost, ClientGone: r.Context().Err() != nil,
 	})
+	if e.genHeld && len(e.genHeldUntil) > 0 && e.genHeldUntil[0] == key {
+		if e.genHeldUntil = e.genHeldUntil[1:]; len(e.genHeldUntil) == 0 {
+			e.releaseGenerationLocked()
+		}
+	}
 	e.commitLocked()
 	e.mu.Unlock()
 

@@ -367,12 +367,13 @@ func (e *Emulator) generateInstructions(c *call) reply {
 	return jsonReply(http.StatusAccepted, map[string]any{"status": statusGenerating})
 }
 
-// settleLocked finishes every generation whose time has come. It runs at the
+// settleLocked finishes every generation whose time has come, unless
+// generation is held (HoldGeneration). It runs at the
 // start of every locked section, so all observers agree on the outcome; it
 // scans the versions only while some are generating, and counts what is left
 // (versions of deleted agents drop out of the count).
 func (e *Emulator) settleLocked(now time.Time) {
-	if e.generating == 0 {
+	if e.generating == 0 || e.genHeld {
 		return
 	}
 	e.generating = 0

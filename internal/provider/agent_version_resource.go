@@ -35,8 +35,6 @@ var (
 	_ resource.ResourceWithConfigValidators = &AgentVersionResource{}
 )
 
-// defaultGenerationTimeout bounds the wait for instruction generation.
-const defaultGenerationTimeout = 10 * time.Minute
 
 // NewAgentVersionResource returns the anyreach_agent_version resource.
 func NewAgentVersionResource() resource.Resource { return &AgentVersionResource{} }
@@ -147,7 +145,7 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts": operationTimeoutsBlock(ctx),
 		},
 	}
 }
@@ -366,6 +364,9 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout := operationTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	in := client.VersionCreate{}
 	if !plan.Config.IsNull() && !plan.Config.IsUnknown() {
 		in.Config = json.RawMessage(plan.Config.ValueString())
@@ -392,8 +393,7 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 
 	if plan.GenerateInstructions.ValueBool() && !plan.InstructionBuilderInputs.IsNull() {
-		timeout, diags := plan.Timeouts.Create(ctx, defaultGenerationTimeout)
-		resp.Diagnostics.Append(diags...)
+		var diags diag.Diagnostics
 		v, diags = r.generate(ctx, agentID, v.Version, "create", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
@@ -432,6 +432,8 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
+	defer cancel()
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	v, err := r.data.client.GetVersion(ctx, agentID, number)
 	if client.IsNotFound(err) {
@@ -493,6 +495,9 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout := operationTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics, false)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	rec := readBaselineRecord(ctx, req.Private)
 	baseline := rec.value
@@ -532,8 +537,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	generateNow := plan.GenerateInstructions.ValueBool() && !plan.InstructionBuilderInputs.IsNull() &&
 		(inputsChanged || !state.GenerateInstructions.ValueBool())
 	if generateNow {
-		timeout, diags := plan.Timeouts.Update(ctx, defaultGenerationTimeout)
-		resp.Diagnostics.Append(diags...)
+		var diags diag.Diagnostics
 		v, diags = r.generate(ctx, agentID, number, "update", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
@@ -605,12 +609,11 @@ func (r *AgentVersionResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("generate_instructions"), false)...)
 }
 
-// generate starts instruction generation and waits for it within timeout,
-// the resource's op ("create" or "update") timeout.
+// generate starts instruction generation and waits for it within ctx, which
+// carries the deadline of the whole operation: timeout, the resource's op
+// ("create" or "update") timeout, named when the wait gives up.
 func (r *AgentVersionResource) generate(ctx context.Context, agentID string, number int, op string, timeout time.Duration) (*client.Version, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	err := r.data.client.GenerateInstructions(ctx, agentID, number)
 	if err != nil {
 		diags.AddError("Cannot generate instructions",

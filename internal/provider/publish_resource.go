@@ -115,7 +115,7 @@ func (r *PublishResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts": operationTimeoutsBlock(ctx),
 		},
 	}
 }
@@ -229,11 +229,12 @@ func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	numbers := setStrings(ctx, plan.PhoneNumbers, &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultGenerationTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout := operationTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	agentID := plan.AgentID.ValueString()
 	r.data.slots.claim(agentID, numbers, plan.Direction.ValueString())
 	unlock := r.data.slots.lock(agentID)
@@ -252,6 +253,8 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
+	defer cancel()
 	agentID := state.AgentID.ValueString()
 	agent, err := r.data.agents.get(ctx, agentID)
 	if client.IsNotFound(err) {
@@ -294,8 +297,9 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultGenerationTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout := operationTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics, false)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	wanted := setStrings(ctx, plan.PhoneNumbers, &resp.Diagnostics)
 	previous := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -340,6 +344,8 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics, false)
+	defer cancel()
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	numbers := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -478,7 +484,8 @@ func parsePublishImportID(id string) (string, int, string, error) {
 }
 
 // publishAndRecord calls publish, waiting out instruction generation once
-// (bounded by timeout, the op "create" or "update" timeout), and records the
+// (within ctx, which carries the deadline of the whole operation: timeout,
+// the op "create" or "update" timeout, named when it gives up), and records the
 // outcome in the model. Refusals are told apart by status code and a re-read
 // of the version's documented fields, never by the wording of the message.
 func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
@@ -486,9 +493,7 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 	records, err := r.data.client.PublishVersion(ctx, agentID, number, in)
 	refusal := r.classifyPublishError(ctx, agentID, number, err)
 	if refusal == refusalGenerating {
-		wctx, cancel := context.WithTimeout(ctx, timeout)
-		_, werr := r.data.client.WaitForInstructions(wctx, agentID, number)
-		cancel()
+		_, werr := r.data.client.WaitForInstructions(ctx, agentID, number)
 		if werr != nil {
 			diags.AddError("Cannot publish while instructions are generating", generationWaitDetail(
 				fmt.Sprintf("instruction generation of version %d of agent %s to finish before publishing it", number, agentID), op, timeout, werr))
