@@ -35,7 +35,6 @@ var (
 	_ resource.ResourceWithConfigValidators = &AgentVersionResource{}
 )
 
-
 // NewAgentVersionResource returns the anyreach_agent_version resource.
 func NewAgentVersionResource() resource.Resource { return &AgentVersionResource{} }
 
