@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"time"
 )
 
 // LoggedRequest is one /core request as the emulator saw it, for tests that
@@ -78,7 +77,7 @@ func (e *Emulator) ResetRequests() {
 func (e *Emulator) Snapshot() State {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now())
 	defer e.commitLocked()
 	return e.stateLocked()
 }
@@ -88,7 +87,7 @@ func (e *Emulator) Snapshot() State {
 func (e *Emulator) mutate(fn func() error) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now())
 	defer e.commitLocked()
 	return fn()
 }
@@ -270,7 +269,7 @@ func (e *Emulator) RemoveSIPEndpoint(agentID string) error {
 func (e *Emulator) SetGenerationFailure(msg string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked(time.Now()) // generations already due finish under the old setting
+	e.settleLocked(e.clock.Now()) // generations already due finish under the old setting
 	e.genFailure = msg
 	e.commitLocked()
 }
@@ -291,7 +290,7 @@ func (e *Emulator) HoldGeneration() { e.HoldGenerationUntil() }
 func (e *Emulator) HoldGenerationUntil(routes ...string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked(time.Now()) // generations already due finish before the hold
+	e.settleLocked(e.clock.Now()) // generations already due finish before the hold
 	e.genHeld, e.genHeldUntil = true, slices.Clone(routes)
 }
 
@@ -301,7 +300,7 @@ func (e *Emulator) ReleaseGeneration() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.releaseGenerationLocked()
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now())
 	e.commitLocked()
 }
 
@@ -309,7 +308,7 @@ func (e *Emulator) ReleaseGeneration() {
 // due, so the next settleLocked finishes it.
 func (e *Emulator) releaseGenerationLocked() {
 	e.genHeld, e.genHeldUntil = false, nil
-	now := time.Now()
+	now := e.clock.Now()
 	for _, a := range e.agents {
 		for i := range a.Versions {
 			if v := &a.Versions[i]; v.InstructionsStatus == statusGenerating && v.GenerationDoneAt != nil {

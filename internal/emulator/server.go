@@ -9,6 +9,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -131,6 +132,7 @@ type Emulator struct {
 	faults     map[string]*injectedFault
 	losses     map[string]int // LoseResponses: route key -> responses still to lose
 	genFailure string
+	clock      clock
 	// genHeld keeps every running generation running (HoldGeneration);
 	// genHeldUntil, when set, are the routes whose answers, in this order,
 	// end the hold.
@@ -177,6 +179,7 @@ func New(opts Options) (*Emulator, error) {
 		schema:  schema,
 		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x616e7972656163)), //nolint:gosec // fault injection, not security
 		buckets: map[string]*bucket{},
+		clock:   wallClock{},
 		faults:  map[string]*injectedFault{},
 		counts:  map[string]int{},
 	}
@@ -222,15 +225,13 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e.opts.Latency > 0 {
-		t := time.NewTimer(e.opts.Latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
+		until := e.clock.Now().Add(e.opts.Latency)
+		if !e.clock.Sleep(r.Context(), e.opts.Latency) {
 			if e.opts.AbandonOnDisconnect {
-				t.Stop()
 				return
 			}
-			<-t.C // a real server does not notice; it finishes the request
+			// A real server does not notice; it finishes the request.
+			e.clock.Sleep(context.WithoutCancel(r.Context()), until.Sub(e.clock.Now()))
 		}
 	}
 
@@ -246,7 +247,7 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, params: m.params, body: body, query: r.URL.Query()}
 
 	e.mu.Lock()
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now())
 	rep := e.preflightLocked(bearerToken(r), key)
 	switch {
 	case rep != nil:
@@ -332,7 +333,7 @@ func (e *Emulator) logf(format string, args ...any) {
 // and strictly increasing, so every write moves updated_at and creation order
 // is the order of created_at.
 func (e *Emulator) now() time.Time {
-	t := time.Now().UTC().Truncate(time.Microsecond)
+	t := e.clock.Now().UTC().Truncate(time.Microsecond)
 	if !t.After(e.lastTime) {
 		t = e.lastTime.Add(time.Microsecond)
 	}

@@ -359,7 +359,7 @@ func (e *Emulator) generateInstructions(c *call) reply {
 	case v.InstructionsStatus == statusGenerating:
 		return jsonReply(http.StatusAccepted, map[string]any{"status": statusGenerating})
 	}
-	done := time.Now().Add(e.opts.GenerationDelay)
+	done := e.clock.Now().Add(e.opts.GenerationDelay)
 	v.InstructionsStatus, v.InstructionsError, v.GenerationDoneAt = statusGenerating, nil, &done
 	e.generating++
 	v.UpdatedAt = e.now()
