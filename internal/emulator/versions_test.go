@@ -364,7 +364,9 @@ func TestGenerationHold(t *testing.T) {
 	h := newHarness(t, Options{})
 	id := h.createAgent(map[string]any{"name": "held"})
 	h.createVersion(id, map[string]any{"config": minimalConfig("x"), "instruction_builder_inputs": map[string]any{"a": "b"}})
-	gen := func() { expect(t, h.do("POST", "/core/agents/"+id+"/versions/1/generate-instructions", nil), http.StatusAccepted) }
+	gen := func() {
+		expect(t, h.do("POST", "/core/agents/"+id+"/versions/1/generate-instructions", nil), http.StatusAccepted)
+	}
 	status := func() any {
 		return expect(t, h.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)["instructions_status"]
 	}
