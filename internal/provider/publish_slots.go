@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/clock"
 )
 
 // Phone-number slots of anyreach_publish: which slots a publication writes,
@@ -50,6 +51,7 @@ func slotKey(number, direction string) string { return number + "|" + direction 
 // exists per configured provider, that is per Terraform graph walk.
 type slotCoordinator struct {
 	settle time.Duration
+	clock  clock.Clock // the wall clock; tests move a fake
 
 	mu       sync.Mutex
 	writers  map[string]*sync.Mutex // agent ID -> serialises its publish writes
@@ -60,6 +62,7 @@ type slotCoordinator struct {
 func newSlotCoordinator(settle time.Duration) *slotCoordinator {
 	return &slotCoordinator{
 		settle:   settle,
+		clock:    clock.Real(),
 		writers:  map[string]*sync.Mutex{},
 		claims:   map[string]bool{},
 		activity: map[string]time.Time{},
@@ -75,7 +78,7 @@ func (c *slotCoordinator) claim(agentID string, numbers []string, direction stri
 			c.claims[slotKey(n, d)] = true
 		}
 	}
-	c.activity[agentID] = time.Now()
+	c.activity[agentID] = c.clock.Now()
 }
 
 // lock serialises agentID's publish writes; call the returned func to unlock.
@@ -90,7 +93,7 @@ func (c *slotCoordinator) lock(agentID string) func() {
 	w.Lock()
 	return func() {
 		c.mu.Lock()
-		c.activity[agentID] = time.Now()
+		c.activity[agentID] = c.clock.Now()
 		c.mu.Unlock()
 		w.Unlock()
 	}
@@ -110,20 +113,20 @@ func (c *slotCoordinator) unclaimed(unwanted map[string][]string) map[string][]s
 // its agent's operations still gives its siblings the settle time.
 func (c *slotCoordinator) waitQuiet(ctx context.Context, agentID string) error {
 	c.mu.Lock()
-	c.activity[agentID] = time.Now()
+	c.activity[agentID] = c.clock.Now()
 	c.mu.Unlock()
-	deadline := time.Now().Add(maxSettle)
+	deadline := c.clock.Now().Add(maxSettle)
 	for {
 		c.mu.Lock()
-		wait := time.Until(c.activity[agentID].Add(c.settle))
+		wait := c.activity[agentID].Add(c.settle).Sub(c.clock.Now())
 		c.mu.Unlock()
-		if wait <= 0 || time.Now().After(deadline) {
+		if wait <= 0 || c.clock.Now().After(deadline) {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(wait):
+		case <-c.clock.After(wait):
 		}
 	}
 }
