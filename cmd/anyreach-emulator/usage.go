@@ -36,6 +36,11 @@ Out-of-band control (no credential; never delayed, rate-limited or faulted):
   GET  /_emulator/state           everything the emulator holds, as JSON
   GET  /_emulator/requests        request counts per route and a request log
   POST /_emulator/reset           clear the request counters
+  PUT  /_emulator/generation-hold keep instruction generation running until
+                                  DELETE /_emulator/generation-hold, or until requests
+                                  to the routes in {"until": ["METHOD /pattern", ...]}
+                                  were answered in that order (tests, instead of
+                                  racing --generation-delay)
   and the edits a dashboard user could make, for drift tests: PATCH or DELETE
   /_emulator/agents/{id}, PATCH /_emulator/agents/{id}/versions/{v}/config, ...
   (see the README of the terraform-provider-anyreach repository).

@@ -201,7 +201,7 @@ func classify(create bool, resp *http.Response, err error) (retry, ambiguous boo
 		// The server (or the upstream behind a proxy) failed while it may
 		// have been acting. Repeating an idempotent request cannot make
 		// things worse; a create is only sent again after recovery found
-		// nothing (see PrepareRetry).
+		// nothing (see recoverCreate).
 		return true, create
 	}
 	return false, false

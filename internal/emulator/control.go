@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
-	"time"
 )
 
 // LoggedRequest is one /core request as the emulator saw it, for tests that
@@ -77,7 +77,7 @@ func (e *Emulator) ResetRequests() {
 func (e *Emulator) Snapshot() State {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now())
 	defer e.commitLocked()
 	return e.stateLocked()
 }
@@ -87,7 +87,7 @@ func (e *Emulator) Snapshot() State {
 func (e *Emulator) mutate(fn func() error) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now())
 	defer e.commitLocked()
 	return fn()
 }
@@ -269,21 +269,53 @@ func (e *Emulator) RemoveSIPEndpoint(agentID string) error {
 func (e *Emulator) SetGenerationFailure(msg string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.settleLocked(time.Now()) // generations already due finish under the old setting
+	e.settleLocked(e.clock.Now()) // generations already due finish under the old setting
 	e.genFailure = msg
 	e.commitLocked()
 }
 
-// HoldGenerations keeps every instruction generation running (held true)
-// until it is called with false, after which generations finish as
-// GenerationDelay says. Tests use it to meet a running generation without
+// HoldGeneration keeps every instruction generation running, those already
+// started and those started later, until ReleaseGeneration, whatever
+// GenerationDelay says: a test decides when generation ends instead of
 // racing a delay.
-func (e *Emulator) HoldGenerations(held bool) {
+func (e *Emulator) HoldGeneration() { e.HoldGenerationUntil() }
+
+// HoldGenerationUntil holds generation (HoldGeneration) until the emulator
+// has answered requests to routes in this order (each a "METHOD /pattern" key
+// as in RequestCounts), whatever the answers, and then releases it
+// (ReleaseGeneration). For example "POST .../publish" then
+// "GET .../versions/{version}" lets a publish meet a running generation and
+// the read that follows the refusal still see it running; the next read sees
+// it finished. Without routes, only ReleaseGeneration ends the hold.
+func (e *Emulator) HoldGenerationUntil(routes ...string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.genHeld = held
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now()) // generations already due finish before the hold
+	e.genHeld, e.genHeldUntil = true, slices.Clone(routes)
+}
+
+// ReleaseGeneration ends a hold: every running generation finishes now,
+// whatever GenerationDelay says, and later ones take GenerationDelay again.
+func (e *Emulator) ReleaseGeneration() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.releaseGenerationLocked()
+	e.settleLocked(e.clock.Now())
 	e.commitLocked()
+}
+
+// releaseGenerationLocked ends the hold and makes every running generation
+// due, so the next settleLocked finishes it.
+func (e *Emulator) releaseGenerationLocked() {
+	e.genHeld, e.genHeldUntil = false, nil
+	now := e.clock.Now()
+	for _, a := range e.agents {
+		for i := range a.Versions {
+			if v := &a.Versions[i]; v.InstructionsStatus == statusGenerating && v.GenerationDoneAt != nil {
+				v.GenerationDoneAt = &now
+			}
+		}
+	}
 }
 
 // controlRoutes exposes the control methods over HTTP under /_emulator/, for
@@ -359,6 +391,30 @@ func (e *Emulator) controlRoutes() *router {
 	})
 	rt.handle("DELETE", "/_emulator/faults", nil, func(*call) reply {
 		e.ClearFaults()
+		return reply{status: http.StatusNoContent}
+	})
+	rt.handle("PUT", "/_emulator/generation-hold", nil, func(c *call) reply {
+		return withObject(c, func(obj map[string]any) error {
+			var until []string
+			switch routes := obj["until"].(type) {
+			case nil:
+			case []any:
+				for _, r := range routes {
+					s, ok := r.(string)
+					if !ok {
+						return errors.New(`body must be {} or {"until": ["METHOD /pattern", ...]}`)
+					}
+					until = append(until, s)
+				}
+			default:
+				return errors.New(`body must be {} or {"until": ["METHOD /pattern", ...]}`)
+			}
+			e.HoldGenerationUntil(until...)
+			return nil
+		})
+	})
+	rt.handle("DELETE", "/_emulator/generation-hold", nil, func(*call) reply {
+		e.ReleaseGeneration()
 		return reply{status: http.StatusNoContent}
 	})
 	rt.handle("PUT", "/_emulator/generation-failure", nil, func(c *call) reply {

@@ -27,7 +27,7 @@ type injectedFault struct {
 // the real handling, or nil to go on.
 func (e *Emulator) preflightLocked(token, routeKey string) *reply {
 	if e.opts.RateLimit > 0 {
-		if wait, ok := e.takeTokenLocked(token, time.Now()); !ok {
+		if wait, ok := e.takeTokenLocked(token, e.clock.Now()); !ok {
 			rep := detailReply(http.StatusTooManyRequests, "Rate limit exceeded; retry after "+strconv.Itoa(wait)+" seconds.")
 			rep.header = http.Header{"Retry-After": {strconv.Itoa(wait)}}
 			return &rep

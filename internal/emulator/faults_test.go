@@ -43,7 +43,8 @@ func TestFailRoute(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, Options{RateLimit: 2, Tokens: map[string][]string{"ak_a.x": nil, "ak_b.x": nil}})
+	clk := newFakeClock()
+	h := newHarnessWithClock(t, Options{RateLimit: 2, Tokens: map[string][]string{"ak_a.x": nil, "ak_b.x": nil}}, clk)
 	a, b := h.as("ak_a.x"), h.as("ak_b.x")
 	expect(t, a.do("GET", "/core/agents", nil), 200)
 	expect(t, a.do("GET", "/core/agents", nil), 200)
@@ -53,7 +54,9 @@ func TestRateLimit(t *testing.T) {
 	}
 	expect(t, b.do("GET", "/core/agents", nil), 200) // [A] limits are per token
 	expect(t, h.do("GET", "/_emulator/state", nil), 200)
-	time.Sleep(600 * time.Millisecond)
+	clk.Advance(400 * time.Millisecond)
+	expect(t, a.do("GET", "/core/agents", nil), http.StatusTooManyRequests) // 0.8 of a token
+	clk.Advance(200 * time.Millisecond)
 	expect(t, a.do("GET", "/core/agents", nil), 200) // refilled
 }
 
@@ -122,12 +125,11 @@ func TestLostResponses(t *testing.T) {
 
 func TestLatency(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, Options{Latency: 60 * time.Millisecond})
-	start := time.Now()
+	clk := newFakeClock()
+	h := newHarnessWithClock(t, Options{Latency: 60 * time.Millisecond}, clk)
 	expect(t, h.do("GET", "/core/agents", nil), 200)
-	if d := time.Since(start); d < 60*time.Millisecond {
-		t.Errorf("[A] /core request took %v, latency is 60ms", d)
-	}
+	expect(t, h.do("GET", "/_emulator/state", nil), 200)
+	assertEqual(t, "[A] waits: one of 60ms for the /core request, none for /_emulator/", clk.sleeps(), []time.Duration{60 * time.Millisecond})
 }
 
 func TestLoseResponses(t *testing.T) {

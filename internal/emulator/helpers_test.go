@@ -10,7 +10,9 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // harness is one emulator behind a real HTTP server, with a client that
@@ -198,4 +200,64 @@ func assertEqual(t *testing.T, what string, got, want any) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s = %#v, want %#v", what, got, want)
 	}
+}
+
+// fakeClock is the emulator's clock in tests: time moves only when the test
+// says, and Sleep reports each wait instead of taking it (or, with block,
+// waits for its context to end, as a latency the client gives up on).
+type fakeClock struct {
+	mu     sync.Mutex
+	now    time.Time
+	slept  []time.Duration
+	block  bool
+	asleep chan struct{} // with block: receives once per Sleep that waits
+}
+
+func newFakeClock() *fakeClock {
+	return &fakeClock{now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), asleep: make(chan struct{}, 16)}
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) bool {
+	c.mu.Lock()
+	c.slept = append(c.slept, d)
+	block := c.block
+	c.mu.Unlock()
+	if !block || ctx.Done() == nil {
+		return true
+	}
+	c.asleep <- struct{}{}
+	<-ctx.Done()
+	return false
+}
+
+func (c *fakeClock) sleeps() []time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]time.Duration{}, c.slept...)
+}
+
+// newHarnessWithClock is newHarness with the emulator's clock replaced
+// before it serves anything.
+func newHarnessWithClock(t *testing.T, opts Options, c clock) *harness {
+	t.Helper()
+	e, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	e.clock = c
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	return &harness{t: t, e: e, srv: srv, token: DefaultToken}
 }

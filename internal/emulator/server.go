@@ -9,6 +9,7 @@
 package emulator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -138,7 +139,12 @@ type Emulator struct {
 	faults     map[string]*injectedFault
 	losses     map[string]int // LoseResponses: route key -> responses still to lose
 	genFailure string
-	genHeld    bool // HoldGenerations: no generation finishes while set
+	clock      clock
+	// genHeld keeps every running generation running (HoldGeneration);
+	// genHeldUntil, when set, are the routes whose answers, in this order,
+	// end the hold.
+	genHeld      bool
+	genHeldUntil []string
 	// generating is how many versions may still be generating, so that
 	// settleLocked, which runs on every request, scans only when one is.
 	generating int
@@ -180,6 +186,7 @@ func New(opts Options) (*Emulator, error) {
 		schema:  schema,
 		rng:     rand.New(rand.NewPCG(uint64(opts.Seed), 0x616e7972656163)), //nolint:gosec // fault injection, not security
 		buckets: map[string]*bucket{},
+		clock:   wallClock{},
 		faults:  map[string]*injectedFault{},
 		counts:  map[string]int{},
 	}
@@ -225,15 +232,13 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if e.opts.Latency > 0 {
-		t := time.NewTimer(e.opts.Latency)
-		select {
-		case <-t.C:
-		case <-r.Context().Done():
+		until := e.clock.Now().Add(e.opts.Latency)
+		if !e.clock.Sleep(r.Context(), e.opts.Latency) {
 			if e.opts.AbandonOnDisconnect {
-				t.Stop()
 				return
 			}
-			<-t.C // a real server does not notice; it finishes the request
+			// A real server does not notice; it finishes the request.
+			e.clock.Sleep(context.WithoutCancel(r.Context()), until.Sub(e.clock.Now()))
 		}
 	}
 
@@ -249,7 +254,7 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, params: m.params, body: body, query: r.URL.Query()}
 
 	e.mu.Lock()
-	e.settleLocked(time.Now())
+	e.settleLocked(e.clock.Now())
 	rep := e.preflightLocked(bearerToken(r), key)
 	switch {
 	case rep != nil:
@@ -276,6 +281,11 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 		Method: r.Method, Route: pattern, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Status: rep.status, Body: string(body), Dropped: lost, ClientGone: r.Context().Err() != nil,
 	})
+	if e.genHeld && len(e.genHeldUntil) > 0 && e.genHeldUntil[0] == key {
+		if e.genHeldUntil = e.genHeldUntil[1:]; len(e.genHeldUntil) == 0 {
+			e.releaseGenerationLocked()
+		}
+	}
 	e.commitLocked()
 	e.mu.Unlock()
 
@@ -330,7 +340,7 @@ func (e *Emulator) logf(format string, args ...any) {
 // and strictly increasing, so every write moves updated_at and creation order
 // is the order of created_at.
 func (e *Emulator) now() time.Time {
-	t := time.Now().UTC().Truncate(time.Microsecond)
+	t := e.clock.Now().UTC().Truncate(time.Microsecond)
 	if !t.After(e.lastTime) {
 		t = e.lastTime.Add(time.Microsecond)
 	}

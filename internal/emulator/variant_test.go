@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -99,27 +100,49 @@ func TestVariantWire(t *testing.T) {
 
 // TestFinishOnDisconnect: like a real server, the emulator carries out a
 // request whose client went away; AbandonOnDisconnect restores the old drop.
+// The client gives up while the request waits out its latency: the fake
+// clock holds the wait until the client is gone.
 func TestFinishOnDisconnect(t *testing.T) {
 	for _, abandon := range []bool{false, true} {
-		h := newHarness(t, Options{Latency: 150 * time.Millisecond, AbandonOnDisconnect: abandon})
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-		req, _ := http.NewRequestWithContext(ctx, "POST", h.srv.URL+"/core/agents", strings.NewReader(`{"name":"x"}`))
+		clk := newFakeClock()
+		clk.block = true
+		e, err := New(Options{Latency: 150 * time.Millisecond, AbandonOnDisconnect: abandon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.clock = clk
+		handled := make(chan struct{})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer close(handled)
+			e.ServeHTTP(w, r)
+		}))
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, "POST", srv.URL+"/core/agents", strings.NewReader(`{"name":"x"}`))
 		req.Header.Set("Authorization", "Bearer "+DefaultToken)
-		if resp, err := h.srv.Client().Do(req); err == nil {
-			resp.Body.Close()
+		answered := make(chan error, 1)
+		go func() {
+			resp, err := srv.Client().Do(req)
+			if err == nil {
+				resp.Body.Close()
+			}
+			answered <- err
+		}()
+		<-clk.asleep // the request waits out its latency
+		cancel()
+		if err := <-answered; err == nil {
 			t.Fatal("the request was answered before the client gave up")
 		}
-		cancel()
-		time.Sleep(300 * time.Millisecond)
+		<-handled
+		srv.Close()
 		want := 1
 		if abandon {
 			want = 0
 		}
-		if n := len(h.e.Snapshot().Agents); n != want {
+		if n := len(e.Snapshot().Agents); n != want {
 			t.Errorf("abandon=%v: %d agents after the client disconnected, want %d", abandon, n, want)
 		}
 		if !abandon {
-			if log := h.e.RequestLog(); len(log) != 1 || !log[0].ClientGone {
+			if log := e.RequestLog(); len(log) != 1 || !log[0].ClientGone {
 				t.Errorf("log %+v, want one request marked client_gone", log)
 			}
 		}

@@ -363,7 +363,7 @@ func (e *Emulator) generateInstructions(c *call) reply {
 	case v.InstructionsStatus == statusGenerating:
 		return jsonReply(http.StatusAccepted, map[string]any{"status": statusGenerating})
 	}
-	done := time.Now().Add(e.opts.GenerationDelay)
+	done := e.clock.Now().Add(e.opts.GenerationDelay)
 	v.InstructionsStatus, v.InstructionsError, v.GenerationDoneAt = statusGenerating, nil, &done
 	e.generating++
 	v.UpdatedAt = e.now()
@@ -371,7 +371,8 @@ func (e *Emulator) generateInstructions(c *call) reply {
 	return jsonReply(http.StatusAccepted, map[string]any{"status": statusGenerating})
 }
 
-// settleLocked finishes every generation whose time has come. It runs at the
+// settleLocked finishes every generation whose time has come, unless
+// generation is held (HoldGeneration). It runs at the
 // start of every locked section, so all observers agree on the outcome; it
 // scans the versions only while some are generating, and counts what is left
 // (versions of deleted agents drop out of the count).

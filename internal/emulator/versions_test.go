@@ -230,24 +230,23 @@ func TestCompare(t *testing.T) {
 	expect(t, h.do("POST", "/core/agents/"+id+"/versions/compare", map[string]any{"from_version": 1}), 422)
 }
 
-// waitStatus polls a version until its instructions_status is final.
-func waitStatus(t *testing.T, h *harness, id string, version int) map[string]any {
+// finishGeneration releases the held generation and reads the version,
+// which the release has finished.
+func finishGeneration(t *testing.T, h *harness, id string, version int) map[string]any {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		v := expect(t, h.do("GET", fmt.Sprintf("/core/agents/%s/versions/%d", id, version), nil), 200).obj(t)
-		if v["instructions_status"] != "generating" {
-			return v
-		}
-		time.Sleep(10 * time.Millisecond)
+	h.e.ReleaseGeneration()
+	v := expect(t, h.do("GET", fmt.Sprintf("/core/agents/%s/versions/%d", id, version), nil), 200).obj(t)
+	if v["instructions_status"] == "generating" {
+		t.Fatal("generation still running after ReleaseGeneration")
 	}
-	t.Fatal("generation never finished")
-	return nil
+	h.e.HoldGeneration() // the next generation runs until released again
+	return v
 }
 
 func TestInstructionGeneration(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, Options{GenerationDelay: 50 * time.Millisecond})
+	h.e.HoldGeneration()
 	id := h.createAgent(map[string]any{"name": "generation"})
 	h.createVersion(id, map[string]any{"config": minimalConfig("draft")})
 	gen := func(v int) response {
@@ -275,7 +274,7 @@ func TestInstructionGeneration(t *testing.T) {
 		assertEqual(t, "detail", r.detail(t), "Cannot publish while instructions are generating; wait for generation to complete.")
 	})
 	t.Run("[A] generation completes and writes config.instructions", func(t *testing.T) {
-		v := waitStatus(t, h, id, 1)
+		v := finishGeneration(t, h, id, 1)
 		assertEqual(t, "status", v["instructions_status"], "completed")
 		assertEqual(t, "instructions", v["config"].(map[string]any)["instructions"], generatedInstructions(inputs))
 		assertEqual(t, "dirty", v["instructions_dirty"], false)
@@ -294,7 +293,7 @@ func TestInstructionGeneration(t *testing.T) {
 	})
 	t.Run("[D] regenerating clears the block", func(t *testing.T) {
 		expect(t, gen(1), http.StatusAccepted)
-		v := waitStatus(t, h, id, 1)
+		v := finishGeneration(t, h, id, 1)
 		assertEqual(t, "dirty", v["instructions_dirty"], false)
 		expect(t, h.publish(id, 1, nil), http.StatusOK)
 	})
@@ -316,7 +315,7 @@ func TestInstructionGeneration(t *testing.T) {
 		h.e.SetGenerationFailure("LLM quota exhausted")
 		defer h.e.SetGenerationFailure("")
 		expect(t, gen(3), http.StatusAccepted)
-		v := waitStatus(t, h, id, 3)
+		v := finishGeneration(t, h, id, 3)
 		assertEqual(t, "status", v["instructions_status"], "failed")
 		assertEqual(t, "error", v["instructions_error"], "LLM quota exhausted")
 		assertEqual(t, "instructions untouched", v["config"].(map[string]any)["instructions"], "x")
@@ -336,19 +335,64 @@ func TestGenerationWithoutDelayCompletesBeforeTheNextRequest(t *testing.T) {
 func TestInstructionGenerationSurvivesRestart(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
-	// The delay outlasts a restart on a loaded machine (under -race, New
-	// alone can take a few hundred milliseconds).
-	const delay = 1500 * time.Millisecond
+	// Far longer than any restart takes, however loaded the machine.
+	const delay = time.Hour
 	h := newHarness(t, Options{StateFile: path, GenerationDelay: delay})
 	id := h.createAgent(map[string]any{"name": "restarted"})
 	h.createVersion(id, map[string]any{"config": minimalConfig("draft"), "instruction_builder_inputs": map[string]any{"industry": "vet"}})
 	expect(t, h.do("POST", "/core/agents/"+id+"/versions/1/generate-instructions", nil), http.StatusAccepted)
+	due := h.e.Snapshot().Agents[0].Versions[0].GenerationDoneAt
 
-	// [A] A generation running when the emulator stops finishes after it
-	// starts again from its state file.
+	// [A] A generation running when the emulator stops is still running,
+	// due at the same time, when it starts again from its state file, and
+	// finishes there.
 	h2 := newHarness(t, Options{StateFile: path, GenerationDelay: delay})
 	v := expect(t, h2.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)
 	assertEqual(t, "status right after the restart", v["instructions_status"], "generating")
-	v = waitStatus(t, h2, id, 1)
+	if got := h2.e.Snapshot().Agents[0].Versions[0].GenerationDoneAt; due == nil || got == nil || !got.Equal(*due) {
+		t.Errorf("generation due at %v after the restart, want %v", got, due)
+	}
+	v = finishGeneration(t, h2, id, 1)
 	assertEqual(t, "status", v["instructions_status"], "completed")
+}
+
+// TestGenerationHold: a held generation runs until released, whatever
+// GenerationDelay says; HoldGenerationUntil releases it once the listed
+// routes have been answered in order; the same over HTTP.
+func TestGenerationHold(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, Options{})
+	id := h.createAgent(map[string]any{"name": "held"})
+	h.createVersion(id, map[string]any{"config": minimalConfig("x"), "instruction_builder_inputs": map[string]any{"a": "b"}})
+	gen := func() {
+		expect(t, h.do("POST", "/core/agents/"+id+"/versions/1/generate-instructions", nil), http.StatusAccepted)
+	}
+	status := func() any {
+		return expect(t, h.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)["instructions_status"]
+	}
+
+	h.e.HoldGeneration()
+	gen()
+	assertEqual(t, "held: still generating", status(), "generating")
+	assertEqual(t, "held: still generating on a later read", status(), "generating")
+	h.e.ReleaseGeneration()
+	assertEqual(t, "released", status(), "completed")
+
+	const publish = "POST /core/agents/{agent_id}/versions/{version}/publish"
+	const read = "GET /core/agents/{agent_id}/versions/{version}"
+	h.e.HoldGenerationUntil(publish, read)
+	gen()
+	assertEqual(t, "a read before the publish does not release", status(), "generating")
+	expect(t, h.publish(id, 1, nil), http.StatusConflict)
+	assertEqual(t, "the read after the refused publish still sees it running", status(), "generating")
+	assertEqual(t, "the next read sees it finished", status(), "completed")
+
+	anon := h.as("")
+	expect(t, anon.do("PUT", "/_emulator/generation-hold", map[string]any{"until": []string{publish}}), http.StatusNoContent)
+	expect(t, h.do("PUT", "/core/agents/"+id+"/versions/1", map[string]any{"instruction_builder_inputs": map[string]any{"a": "c"}}), 200)
+	gen()
+	assertEqual(t, "held over HTTP", status(), "generating")
+	expect(t, anon.do("DELETE", "/_emulator/generation-hold", nil), http.StatusNoContent)
+	assertEqual(t, "released over HTTP", status(), "completed")
+	expect(t, anon.do("PUT", "/_emulator/generation-hold", map[string]any{"until": "not a list"}), http.StatusBadRequest)
 }

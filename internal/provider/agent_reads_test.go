@@ -2,14 +2,17 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
 // fakeAgentAPI counts reads and answers each with the agent's current name,
@@ -165,15 +168,16 @@ func startReaders(ctx context.Context, reads *agentReads, id string, n int) func
 	return func() []error { wg.Wait(); return errs }
 }
 
-// waitFor polls cond for up to five seconds.
+// waitFor polls cond until it holds; only the test binary's -timeout bounds
+// it, so a loaded machine makes the test slower, never wrong.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
 	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+		select {
+		case <-t.Context().Done():
+			t.Fatalf("gave up waiting for %s", what)
+		case <-time.After(time.Millisecond):
 		}
-		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -184,7 +188,7 @@ func TestAgentReadsConcurrentReadersShareOneRequest(t *testing.T) {
 	wait := startReaders(t.Context(), reads, "a", 20)
 	other := startReaders(t.Context(), reads, "b", 5)
 	waitFor(t, "the reads to be sent", func() bool { return api.requests("a") > 0 && api.requests("b") > 0 })
-	time.Sleep(20 * time.Millisecond) // let the other readers arrive
+	waitFor(t, "the other readers to wait", func() bool { return reads.waiters() == 19+4 })
 	close(api.gate)
 	for _, err := range append(wait(), other()...) {
 		if err != nil {
@@ -206,7 +210,7 @@ func TestAgentReadsWaitersReadAgainAfterAFailure(t *testing.T) {
 	sender := startReaders(senderCtx, reads, "a", 1)
 	waitFor(t, "the first read to be sent", func() bool { return api.requests("a") == 1 })
 	waiters := startReaders(t.Context(), reads, "a", 10)
-	time.Sleep(20 * time.Millisecond)
+	waitFor(t, "the readers to wait", func() bool { return reads.waiters() == 10 })
 	cancelSender()
 	if errs := sender(); !errors.Is(errs[0], context.Canceled) {
 		t.Fatalf("the cancelled sender got %v", errs[0])
@@ -279,12 +283,108 @@ func TestAgentReadsPanickingRead(t *testing.T) {
 	}()
 	waitFor(t, "the first read", func() bool { return calls.Load() == 1 })
 	waiter := startReaders(t.Context(), reads, "a", 1)
-	time.Sleep(10 * time.Millisecond)
+	waitFor(t, "the reader to wait", func() bool { return reads.waiters() == 1 })
 	close(release)
 	if p := <-panicked; p == nil {
 		t.Fatal("the panic was swallowed")
 	}
 	if errs := waiter(); errs[0] != nil {
 		t.Fatalf("the waiter got %v", errs[0])
+	}
+}
+
+// TestAPIClientWritesForgetAgentReads: every write the resources send makes
+// the next read of the agent it wrote to fresh, whatever the write's outcome;
+// a publish, which can take phone numbers from any agent, makes every read
+// fresh. Each write of apiClient has a row, so a new one cannot skip the rule.
+func TestAPIClientWritesForgetAgentReads(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	agentID, _ := createAgentWithVersions(t, emu, "writes", "one", "two")
+	cfg := json.RawMessage(`{"type":"static_prompt","instructions":"three","llm":{"model":"gpt-4o"}}`)
+	name := "renamed"
+	// In order: each write runs against the agent the previous ones left.
+	writes := []struct {
+		method  string
+		all     bool // forgets every agent
+		write   func(ctx context.Context, a *apiClient) error
+		wantErr bool
+	}{
+		{method: "UpdateAgent", write: func(ctx context.Context, a *apiClient) error {
+			_, err := a.UpdateAgent(ctx, agentID, client.AgentUpdate{Name: &name})
+			return err
+		}},
+		{method: "CreateVersion", write: func(ctx context.Context, a *apiClient) error {
+			_, err := a.CreateVersion(ctx, agentID, client.VersionCreate{Config: cfg})
+			return err
+		}},
+		{method: "UpdateVersion", write: func(ctx context.Context, a *apiClient) error {
+			_, err := a.UpdateVersion(ctx, agentID, 3, client.VersionUpdate{Config: cfg})
+			return err
+		}},
+		// Refused (400: no builder inputs): a failed write forgets too.
+		{method: "GenerateInstructions", wantErr: true, write: func(ctx context.Context, a *apiClient) error {
+			return a.GenerateInstructions(ctx, agentID, 1)
+		}},
+		{method: "PublishVersion", all: true, write: func(ctx context.Context, a *apiClient) error {
+			_, err := a.PublishVersion(ctx, agentID, 1, client.PublishRequest{PhoneNumbers: []string{"+15550100001"}, Direction: client.DirectionInbound})
+			return err
+		}},
+		{method: "DeployAsSIP", write: func(ctx context.Context, a *apiClient) error {
+			_, err := a.DeployAsSIP(ctx, agentID)
+			return err
+		}},
+		{method: "UndeploySIP", write: func(ctx context.Context, a *apiClient) error {
+			return a.UndeploySIP(ctx, agentID)
+		}},
+		{method: "DeleteAgent", write: func(ctx context.Context, a *apiClient) error {
+			return a.DeleteAgent(ctx, agentID)
+		}},
+	}
+
+	// CreateAgent is the one write without a row: no read of an agent that
+	// does not exist yet can be kept. Every other method must be a read or have one.
+	reads := map[string]bool{"ListAgents": true, "GetAgent": true, "ListPhoneNumbers": true, "AgentConfigSchema": true,
+		"ListVersions": true, "GetVersion": true, "WaitForInstructions": true, "CreateAgent": true}
+	covered := map[string]bool{}
+	for _, w := range writes {
+		covered[w.method] = true
+	}
+	typ := reflect.TypeFor[*apiClient]()
+	for i := range typ.NumMethod() {
+		if m := typ.Method(i).Name; !reads[m] && !covered[m] {
+			t.Errorf("apiClient.%s is neither a known read nor covered by this test", m)
+		}
+	}
+
+	c := testClient(t, emu)
+	for _, w := range writes {
+		api := newFakeAgentAPI()
+		shared := newAgentReads(api.read)
+		a := newAPIClient(c, shared)
+		ctx := t.Context()
+		for _, id := range []string{agentID, "other"} {
+			if _, err := shared.get(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.write(ctx, a); (err != nil) != w.wantErr {
+			t.Fatalf("%s: error %v, want an error: %t", w.method, err, w.wantErr)
+		}
+		for _, id := range []string{agentID, "other"} {
+			if _, err := shared.get(ctx, id); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := api.requests(agentID); n != 2 {
+			t.Errorf("after %s the agent was read %d times, want 2 (the write must make the next read fresh)", w.method, n)
+		}
+		want := 1
+		if w.all {
+			want = 2
+		}
+		if n := api.requests("other"); n != want {
+			t.Errorf("after %s another agent was read %d times, want %d", w.method, n, want)
+		}
 	}
 }

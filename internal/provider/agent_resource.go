@@ -204,7 +204,6 @@ func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, 
 		return
 	}
 	agent, err := r.data.client.UpdateAgent(ctx, plan.ID.ValueString(), fields)
-	r.data.agents.forget(plan.ID.ValueString())
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot update Anyreach agent", apiErrorDetail(fmt.Sprintf("Updating agent %s", plan.ID.ValueString()), err))
 		return
@@ -224,7 +223,6 @@ func (r *AgentResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics, false)
 	defer cancel()
 	err := r.data.client.DeleteAgent(ctx, state.ID.ValueString())
-	r.data.agents.forget(state.ID.ValueString())
 	if err != nil && !client.IsNotFound(err) {
 		resp.Diagnostics.AddError("Cannot delete Anyreach agent", apiErrorDetail(fmt.Sprintf("Deleting agent %s", state.ID.ValueString()), err))
 	}
@@ -288,7 +286,7 @@ func checkAgentIDImport(id, expected string) error {
 
 // findAgentByName resolves an exact agent name, refusing a name that matches
 // several agents because names are not unique in Anyreach.
-func findAgentByName(ctx context.Context, c *client.Client, name string) (*client.Agent, diag.Diagnostics) {
+func findAgentByName(ctx context.Context, c *apiClient, name string) (*client.Agent, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	agents, err := c.ListAgents(ctx, client.AgentListOptions{Name: name, Limit: 100})
 	if err != nil {

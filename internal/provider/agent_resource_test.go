@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -165,4 +166,22 @@ func TestAccAgentResource_importBlockGeneratesConfig(t *testing.T) {
 			},
 		},
 	})
+}
+
+func TestMetadataFromAPIEncodesNonStrings(t *testing.T) {
+	got, diags := metadataFromAPI(map[string]any{
+		"team":  "a&b <ops>",
+		"limit": 1.5,
+		"rule":  map[string]any{"match": "<b>&"},
+	})
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want := map[string]string{"team": "a&b <ops>", "limit": "1.5", "rule": `{"match":"<b>&"}`}
+	for k, w := range want {
+		v, ok := got.Elements()[k].(types.String)
+		if !ok || v.ValueString() != w {
+			t.Errorf("metadata[%q] = %v, want %q (JSON without HTML escaping)", k, got.Elements()[k], w)
+		}
+	}
 }

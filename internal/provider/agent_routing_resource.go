@@ -98,7 +98,7 @@ func (r *AgentRoutingResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			"outbound": routesAttr("places calls from it"),
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts": operationTimeoutsBlock(ctx),
 		},
 	}
 }
@@ -150,11 +150,12 @@ func (r *AgentRoutingResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Create(ctx, defaultGenerationTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout := operationTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	r.apply(ctx, &plan, nil, "create", timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -171,11 +172,12 @@ func (r *AgentRoutingResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultGenerationTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout := operationTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics, false)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	r.apply(ctx, &plan, &state, "update", timeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -331,6 +333,8 @@ func (r *AgentRoutingResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
+	defer cancel()
 	agentID := state.AgentID.ValueString()
 	agent, err := r.data.agents.get(ctx, agentID)
 	if client.IsNotFound(err) {
@@ -391,13 +395,14 @@ func (r *AgentRoutingResource) Delete(ctx context.Context, req resource.DeleteRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics, false)
+	defer cancel()
 	agentID := state.AgentID.ValueString()
 	unlock := r.data.slots.lock(agentID)
 	defer unlock()
 	cleared := r.data.slots.unclaimed(append(droppedSlots(in, nil, client.DirectionInbound), droppedSlots(out, nil, client.DirectionOutbound)...))
 	for _, c := range routingCalls(in, out, nil, nil, cleared) {
 		_, err := r.data.client.PublishVersion(ctx, agentID, int(c.version), c.req)
-		r.data.agents.forgetAll()
 		if client.IsNotFound(err) {
 			return // the agent or version is gone, and its slots with it
 		}

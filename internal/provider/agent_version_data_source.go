@@ -124,7 +124,7 @@ func (d *AgentVersionDataSource) Read(ctx context.Context, req datasource.ReadRe
 		resp.Diagnostics.AddError("Unexpected config from the API", err.Error())
 		return
 	}
-	cfg.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, v.Version))
+	cfg.ID = types.StringValue(versionID(agentID, v.Version))
 	cfg.Version = types.Int64Value(int64(v.Version))
 	cfg.VersionID = types.StringValue(v.VersionID)
 	cfg.Published = types.BoolValue(v.Published)

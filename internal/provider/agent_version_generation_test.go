@@ -97,7 +97,7 @@ func TestAccAgentVersionResource_generationConvergesAfterConflict(t *testing.T) 
 			},
 			{
 				PreConfig: func() {
-					emu.HoldGenerations(true)
+					emu.HoldGeneration()
 					startVersionGeneration(t, emu, agentID, 1)
 				},
 				Config:      generationConfig(emu, "Book implants"),
@@ -105,7 +105,7 @@ func TestAccAgentVersionResource_generationConvergesAfterConflict(t *testing.T) 
 			},
 			func() resource.TestStep {
 				s := converged(emu, "Book implants")
-				s.PreConfig = func() { emu.HoldGenerations(false) }
+				s.PreConfig = func() { emu.ReleaseGeneration() }
 				return s
 			}(),
 		},

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -34,9 +32,6 @@ var (
 	_ resource.ResourceWithModifyPlan       = &AgentVersionResource{}
 	_ resource.ResourceWithConfigValidators = &AgentVersionResource{}
 )
-
-// defaultGenerationTimeout bounds the wait for instruction generation.
-const defaultGenerationTimeout = 10 * time.Minute
 
 // NewAgentVersionResource returns the anyreach_agent_version resource.
 func NewAgentVersionResource() resource.Resource { return &AgentVersionResource{} }
@@ -147,7 +142,7 @@ func (r *AgentVersionResource) Schema(ctx context.Context, _ resource.SchemaRequ
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts": operationTimeoutsBlock(ctx),
 		},
 	}
 }
@@ -393,6 +388,9 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout := operationTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	in := client.VersionCreate{}
 	if !plan.Config.IsNull() && !plan.Config.IsUnknown() {
 		in.Config = json.RawMessage(plan.Config.ValueString())
@@ -406,7 +404,6 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	agentID := plan.AgentID.ValueString()
 	v, err := r.data.client.CreateVersion(ctx, agentID, in)
-	r.data.agents.forget(agentID)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot create Anyreach agent version",
 			apiErrorDetail(fmt.Sprintf("Creating a version of agent %s", agentID), err)+versionErrorHint(err))
@@ -420,8 +417,7 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	}
 
 	if plan.GenerateInstructions.ValueBool() && !plan.InstructionBuilderInputs.IsNull() {
-		timeout, diags := plan.Timeouts.Create(ctx, defaultGenerationTimeout)
-		resp.Diagnostics.Append(diags...)
+		var diags diag.Diagnostics
 		v, diags = r.generate(ctx, agentID, v.Version, "create", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
@@ -461,6 +457,8 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
+	defer cancel()
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	v, err := r.data.client.GetVersion(ctx, agentID, number)
 	if client.IsNotFound(err) {
@@ -508,6 +506,9 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	timeout := operationTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics, false)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	rule := r.rule(ctx, state.GenerateInstructions.ValueBool())
 	recorded := getConfigBaseline(ctx, req.Private, state.Config.ValueString(), rule.schema)
@@ -529,7 +530,6 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	var err error
 	if in.Config != nil || in.InstructionBuilderInputs != nil {
 		v, err = r.data.client.UpdateVersion(ctx, agentID, number, in)
-		r.data.agents.forget(agentID)
 	} else {
 		v, err = r.data.client.GetVersion(ctx, agentID, number)
 	}
@@ -558,8 +558,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 	generateNow := plan.GenerateInstructions.ValueBool() && !plan.InstructionBuilderInputs.IsNull() &&
 		(inputsChanged || !state.GenerateInstructions.ValueBool() || generationPending(plan, state))
 	if generateNow {
-		timeout, diags := plan.Timeouts.Update(ctx, defaultGenerationTimeout)
-		resp.Diagnostics.Append(diags...)
+		var diags diag.Diagnostics
 		v, diags = r.generate(ctx, agentID, number, "update", timeout)
 		resp.Diagnostics.Append(diags...)
 		if v != nil {
@@ -655,27 +654,12 @@ func (r *AgentVersionResource) ImportState(ctx context.Context, req resource.Imp
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("generate_instructions"), false)...)
 }
 
-// versionNumber is a version number as written in an import ID: 1, 2, 3, ...
-var versionNumber = regexp.MustCompile(`^[1-9][0-9]{0,8}$`)
-
-// parseVersionImportID splits "<agent_id>/<version>".
-func parseVersionImportID(id string) (string, int, error) {
-	agentID, num, ok := strings.Cut(id, "/")
-	n, err := strconv.Atoi(num)
-	if !ok || agentID == "" || !versionNumber.MatchString(num) || err != nil {
-		return "", 0, fmt.Errorf("unexpected format of ID (%q), expected AGENT_ID/VERSION, for example 6f1c2a.../3", id)
-	}
-	return agentID, n, nil
-}
-
-// generate starts instruction generation and waits for it within timeout,
-// the resource's op ("create" or "update") timeout.
+// generate starts instruction generation and waits for it within ctx, which
+// carries the deadline of the whole operation: timeout, the resource's op
+// ("create" or "update") timeout, named when the wait gives up.
 func (r *AgentVersionResource) generate(ctx context.Context, agentID string, number int, op string, timeout time.Duration) (*client.Version, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 	err := r.data.client.GenerateInstructions(ctx, agentID, number)
-	r.data.agents.forget(agentID)
 	if err != nil {
 		diags.AddError("Cannot generate instructions",
 			apiErrorDetail(fmt.Sprintf("Starting instruction generation for version %d of agent %s", number, agentID), err))
@@ -724,7 +708,7 @@ func versionErrorHint(err error) string {
 // the stored config, decoded.
 func versionFromAPI(v *client.Version, m *AgentVersionResourceModel) (any, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	m.ID = types.StringValue(fmt.Sprintf("%s/%d", v.AgentID, v.Version))
+	m.ID = types.StringValue(versionID(v.AgentID, v.Version))
 	if v.AgentID != "" {
 		m.AgentID = types.StringValue(v.AgentID)
 	}

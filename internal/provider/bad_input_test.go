@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
@@ -174,6 +173,15 @@ func startGeneration(t *testing.T, e *testEmulator) {
 	startVersionGeneration(t, e, agents[0].AgentID, 1)
 }
 
+// holdGenerationUntilPublishMeetsIt keeps instruction generation running
+// until a publish has been refused for it (409) and the version read again,
+// then lets it finish: the provider's publish meets a running generation and
+// its wait sees it end, however slow the machine.
+func holdGenerationUntilPublishMeetsIt(e *testEmulator) {
+	e.HoldGenerationUntil("POST /core/agents/{agent_id}/versions/{version}/publish",
+		"GET /core/agents/{agent_id}/versions/{version}")
+}
+
 // startVersionGeneration starts instruction generation of a version through
 // the API with the test's credential, as a dashboard user would.
 func startVersionGeneration(t *testing.T, e *testEmulator, agentID string, version int) {
@@ -333,10 +341,12 @@ resource "anyreach_publish" "test" {
 		},
 		{
 			// Not an error: the provider waits for generation to finish, then publishes.
-			name:   "publish while instructions are generating",
-			opts:   emulator.Options{GenerationDelay: 2 * time.Second},
-			setup:  builderVersion("Book cleanings", generatedText("Book cleanings")),
-			pre:    startGeneration,
+			name:  "publish while instructions are generating",
+			setup: builderVersion("Book cleanings", generatedText("Book cleanings")),
+			pre: func(t *testing.T, e *testEmulator) {
+				holdGenerationUntilPublishMeetsIt(e)
+				startGeneration(t, e)
+			},
 			config: builderVersion("Book cleanings", generatedText("Book cleanings")) + publishTest,
 			after: func(e *testEmulator) error {
 				v := e.Snapshot().Agents[0].Versions[0]

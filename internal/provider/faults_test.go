@@ -192,7 +192,7 @@ func TestUndeploySIP(t *testing.T) {
 			ctx := t.Context()
 			agentID := deployedAgent(ctx, t, c)
 
-			left, err := undeploySIP(ctx, c, agentID)
+			left, err := undeploySIP(ctx, newAPIClient(c, newAgentReads(c.GetAgent)), agentID)
 			if err != nil {
 				t.Fatalf("undeploySIP: %v", err)
 			}
@@ -285,8 +285,10 @@ func TestAccPartialFailure(t *testing.T) {
 	})
 }
 
-// TestAccTimeouts makes instruction generation outlast the timeouts block:
-// the wait gives up on time and the error says what it was waiting for.
+// TestAccTimeouts holds instruction generation past the timeouts block: the
+// wait gives up at the operation's deadline and the error says what it was
+// waiting for. (A wait that ignored the deadline would hang until the test
+// binary's -timeout.)
 func TestAccTimeouts(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -305,13 +307,13 @@ resource "anyreach_agent_version" "test" {
   instruction_builder_inputs = jsonencode({ industry = "dental", purpose = "Book cleanings" })
   generate_instructions      = true
   timeouts {
-    create = "2s"
+    create = "10s"
   }
 }
 `,
 			want: diagAt("Instruction generation did not finish", "anyreach_agent_version.test", "",
 				words("Gave up waiting for instruction generation of version 1 of agent")+`\s+\S+\s+`+
-					words("after 2s, the create timeout; generation is still running in Anyreach (waiting for instruction generation of agent")+`.*`+
+					words("after 10s, the create timeout; generation is still running in Anyreach (waiting for instruction generation of agent")+`.*`+
 					words("context deadline exceeded).")+`.*`+words(`timeouts { create = "15m" }`)),
 		},
 		{
@@ -323,30 +325,29 @@ resource "anyreach_publish" "test" {
   agent_id = anyreach_agent.test.id
   version  = anyreach_agent_version.test.version
   timeouts {
-    create = "2s"
+    create = "10s"
   }
 }
 `,
 			want: diagAt("Cannot publish while instructions are generating", "anyreach_publish.test", "",
 				words("Gave up waiting for instruction generation of version 1 of agent")+`\s+\S+\s+`+
-					words("to finish before publishing it after 2s, the create timeout")+`.*`+words(`timeouts { create = "15m" }`)),
+					words("to finish before publishing it after 10s, the create timeout")+`.*`+words(`timeouts { create = "15m" }`)),
 		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			emu := newTestEmulator(t, emulator.Options{GenerationDelay: time.Minute})
+			emu := newTestEmulator(t, emulator.Options{})
 			var steps []resource.TestStep
 			if tc.setup != "" {
 				steps = append(steps, resource.TestStep{Config: emu.providerConfig() + tc.setup})
 			}
-			var start time.Time
 			steps = append(steps, resource.TestStep{
 				PreConfig: func() {
+					emu.HoldGeneration()
 					if tc.pre != nil {
 						tc.pre(t, emu)
 					}
-					start = time.Now()
 				},
 				Config:      emu.providerConfig() + tc.cfg,
 				ExpectError: tc.want,
@@ -355,10 +356,6 @@ resource "anyreach_publish" "test" {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    steps,
 			})
-			// Plan, apply and destroy around a 2 s wait, far from the minute generation takes.
-			if elapsed := time.Since(start); elapsed > 30*time.Second {
-				t.Errorf("the step took %v: the wait did not respect the 2s timeout", elapsed)
-			}
 		})
 	}
 }

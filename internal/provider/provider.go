@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -30,10 +31,7 @@ const (
 	defaultBaseURL = client.DefaultBaseURL
 )
 
-var (
-	_ provider.Provider                   = &AnyreachProvider{}
-	_ provider.ProviderWithValidateConfig = &AnyreachProvider{}
-)
+var _ provider.Provider = &AnyreachProvider{}
 
 // AnyreachProvider is the provider implementation.
 type AnyreachProvider struct {
@@ -49,19 +47,6 @@ type AnyreachProviderModel struct {
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	ValidateConfig types.Bool   `tfsdk:"validate_config"`
-}
-
-// providerData is what Configure hands to every resource and data source: one
-// client per provider process, so connections and the config schema are shared.
-type providerData struct {
-	client         *client.Client
-	validateConfig bool
-	// schemaKey identifies the API the config schema cache belongs to.
-	schemaKey string
-	// slots coordinates the anyreach_publish writes of this graph walk.
-	slots *slotCoordinator
-	// agents shares the agent reads of this graph walk (agent_reads.go).
-	agents *agentReads
 }
 
 // New returns the provider factory used by main and the acceptance tests.
@@ -86,8 +71,9 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Description: "Anyreach API credential: an organization API key (`ak_<id>.<secret>`) or a personal access token (`pat_...`). " +
 					"May also be set with the `" + envToken + "` environment variable. Needs the `agents:manage` scope to change anything, " +
 					"`agents:read` to plan.",
-				Optional:  true,
-				Sensitive: true,
+				Optional:   true,
+				Sensitive:  true,
+				Validators: []validator.String{tokenValidator},
 			},
 			"organization_id": schema.StringAttribute{
 				Description: "Organization the requests act on, sent as `X-Anyreach-Org`. Required with a personal access token (`pat_...`), " +
@@ -98,17 +84,20 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 				Description: "Base URL of the Anyreach API. Defaults to `" + defaultBaseURL + "`; may also be set with `" + envBaseURL + "`. " +
 					"Plain `http://` is accepted only for loopback addresses (a local emulator), so the credential never crosses a network unencrypted. " +
 					"It must not contain credentials (`user:password@`), and the provider never follows a redirect from it.",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{baseURLValidator},
 			},
 			"max_retries": schema.Int64Attribute{
 				Description: fmt.Sprintf("How many times a request is retried after a rate limit (429), a server error (500, 502, 503, 504) "+
 					"or a connection failure, with exponential backoff that honours `Retry-After`. A create is only sent again once the provider "+
-					"has checked that the failed attempt created nothing. Defaults to %d; 0 disables retries.", client.DefaultMaxRetries),
-				Optional: true,
+					"has checked that the failed attempt created nothing. Defaults to %d; 0 disables retries; at most %d.", client.DefaultMaxRetries, maxMaxRetries),
+				Optional:   true,
+				Validators: maxRetriesValidators(),
 			},
 			"request_timeout": schema.StringAttribute{
 				Description: "Timeout of one HTTP request attempt, as a Go duration such as `30s` or `1m`. Defaults to `30s`.",
 				Optional:    true,
+				Validators:  []validator.String{requestTimeoutValidator},
 			},
 			"validate_config": schema.BoolAttribute{
 				Description: "Validate every `anyreach_agent_version` config against the AgentConfig JSON Schema served by the API, at plan time. " +
@@ -118,30 +107,6 @@ func (p *AnyreachProvider) Schema(_ context.Context, _ provider.SchemaRequest, r
 		},
 	}
 }
-
-// ValidateConfig checks the token and base_url already at validate time
-// when they are written in the configuration, with the same rules Configure
-// applies to every source.
-func (p *AnyreachProvider) ValidateConfig(ctx context.Context, req provider.ValidateConfigRequest, resp *provider.ValidateConfigResponse) {
-	var cfg AnyreachProviderModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if known(cfg.Token) {
-		if err := client.CheckToken(cfg.Token.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("token"), "Invalid Anyreach provider token", err.Error())
-		}
-	}
-	if known(cfg.BaseURL) {
-		if err := client.CheckBaseURL(cfg.BaseURL.ValueString()); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Anyreach base URL", err.Error())
-		}
-	}
-}
-
-// known reports a string written in the configuration and known at validate time.
-func known(v types.String) bool { return !v.IsNull() && !v.IsUnknown() && v.ValueString() != "" }
 
 // Configure builds the API client from the provider block and the environment.
 func (p *AnyreachProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
@@ -192,8 +157,9 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 	}
 	tflog.Debug(ctx, "configured Anyreach client", map[string]any{"base_url": client.RedactURL(settings.baseURL), "organization_id": settings.org})
 
-	data := &providerData{client: c, validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org,
-		slots: newSlotCoordinator(), agents: newAgentReads(c.GetAgent)}
+	agents := newAgentReads(c.GetAgent)
+	data := &providerData{client: newAPIClient(c, agents), validateConfig: settings.validateConfig, schemaKey: settings.baseURL + "|" + settings.org,
+		slots: newSlotCoordinator(), agents: agents}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }
@@ -233,29 +199,27 @@ func resolveSettings(cfg AnyreachProviderModel, getenv func(string) string) (pro
 				envOrg+" environment variable, or use an organization API key (ak_...).")
 	}
 
-	if err := client.CheckBaseURL(s.baseURL); err != nil {
-		diags.AddAttributeError(path.Root("base_url"), "Invalid Anyreach base URL", err.Error())
+	// The schema's validators checked what the configuration says; what
+	// came from the environment is checked here, with the same rules.
+	if cfg.BaseURL.IsNull() || cfg.BaseURL.ValueString() == "" {
+		if err := baseURLValidator.check(s.baseURL); err != nil {
+			diags.AddAttributeError(path.Root("base_url"), baseURLValidator.summary, err.Error())
+		}
 	}
 
 	if !cfg.MaxRetries.IsNull() {
-		if n := cfg.MaxRetries.ValueInt64(); n < 0 || n > 20 {
-			diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries", fmt.Sprintf("max_retries must be between 0 and 20, got %d.", n))
-		} else {
-			// The client reads 0 as "its default"; zero retries is NoRetries.
-			s.maxRetries = int(n)
-			if n == 0 {
-				s.maxRetries = client.NoRetries
-			}
+		// The client reads 0 as "its default"; zero retries is NoRetries.
+		s.maxRetries = int(cfg.MaxRetries.ValueInt64())
+		if s.maxRetries == 0 {
+			s.maxRetries = client.NoRetries
 		}
 	}
 	if !cfg.RequestTimeout.IsNull() {
-		d, err := time.ParseDuration(cfg.RequestTimeout.ValueString())
-		if err != nil || d <= 0 {
-			diags.AddAttributeError(path.Root("request_timeout"), "Invalid request_timeout",
-				fmt.Sprintf("request_timeout must be a positive Go duration such as \"30s\" or \"2m\", got %q.", cfg.RequestTimeout.ValueString()))
-		} else {
-			s.requestTimeout = d
+		d, err := parseRequestTimeout(cfg.RequestTimeout.ValueString())
+		if err != nil {
+			diags.AddAttributeError(path.Root("request_timeout"), requestTimeoutValidator.summary, err.Error())
 		}
+		s.requestTimeout = d
 	}
 	if !cfg.ValidateConfig.IsNull() {
 		s.validateConfig = cfg.ValidateConfig.ValueBool()

@@ -60,8 +60,6 @@ func TestResolveSettings(t *testing.T) {
 		{name: "malformed URL", env: map[string]string{envToken: "ak_x.y", envBaseURL: "api.anyreach.ai"}, wantAttr: "base_url", wantInErr: "absolute URL"},
 		{name: "bad timeout", cfg: AnyreachProviderModel{RequestTimeout: types.StringValue("soon")}, env: map[string]string{envToken: "ak_x.y"},
 			wantAttr: "request_timeout", wantInErr: "Go duration"},
-		{name: "negative retries", cfg: AnyreachProviderModel{MaxRetries: types.Int64Value(-1)}, env: map[string]string{envToken: "ak_x.y"},
-			wantAttr: "max_retries", wantInErr: "between 0 and 20"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,4 +128,59 @@ data "anyreach_agents" "all" {}
 	if n := emu.RequestCounts()[route]; n != 1 {
 		t.Errorf("max_retries = 0 sent %d requests to a failing route, want exactly 1", n)
 	}
+}
+
+// TestCLIValidateChecksProviderArguments runs the real `terraform validate`
+// (no credential, nothing listening at base_url): a value written in the
+// provider block that the provider would refuse fails validation with an
+// error on that argument, and good values pass.
+func TestCLIValidateChecksProviderArguments(t *testing.T) {
+	t.Parallel()
+	bin := buildProviderBinary(t)
+	validate := func(t *testing.T, args string) (string, error) {
+		t.Helper()
+		w := newCLIWorkspaceWith(t, bin, "terraform {\n  required_providers {\n    anyreach = { source = \"anyreach/anyreach\" }\n  }\n}\n\nprovider \"anyreach\" {\n"+args+"\n}\n\ndata \"anyreach_agents\" \"all\" {}\n", nil)
+		return w.run(t, "validate", "-no-color")
+	}
+	bad := []struct {
+		args, attr, summary, detail string
+	}{
+		{`max_retries = 50`, "max_retries", "Invalid Attribute Value", words("max_retries value must be between 0 and 20, got: 50")},
+		{`max_retries = -1`, "max_retries", "Invalid Attribute Value", words("max_retries value must be between 0 and 20, got: -1")},
+		{`request_timeout = "soon"`, "request_timeout", "Invalid request_timeout",
+			words(`request_timeout must be a positive Go duration such as "30s" or "2m", got "soon"`)},
+		{`request_timeout = "-5s"`, "request_timeout", "Invalid request_timeout", words(`got "-5s"`)},
+		{`request_timeout = "0s"`, "request_timeout", "Invalid request_timeout", words(`got "0s"`)},
+		{`base_url = "http://api.example.test"`, "base_url", "Invalid Anyreach base URL", words("uses plain http to a non-loopback host")},
+		{`base_url = "api.anyreach.ai"`, "base_url", "Invalid Anyreach base URL", words("must be an absolute URL")},
+		{`token = "ak_x.\ny"`, "token", "Invalid Anyreach provider token", words("cannot be sent in an HTTP header")},
+	}
+	for _, tc := range bad {
+		t.Run(tc.args, func(t *testing.T) {
+			t.Parallel()
+			out, err := validate(t, "  "+tc.args)
+			if err == nil {
+				t.Fatalf("terraform validate accepted %s:\n%s", tc.args, out)
+			}
+			if want := diagAt(tc.summary, "provider", tc.attr, tc.detail); !want.MatchString(out) {
+				t.Errorf("terraform validate did not report %s on %s; want match for %s, got:\n%s", tc.args, tc.attr, want, out)
+			}
+		})
+	}
+	t.Run("good values", func(t *testing.T) {
+		t.Parallel()
+		out, err := validate(t, `  token           = "ak_x.y"
+  base_url        = "http://127.0.0.1:1"
+  max_retries     = 0
+  request_timeout = "1m30s"
+  validate_config = false`)
+		if err != nil {
+			t.Fatalf("terraform validate refused good provider arguments: %v\n%s", err, out)
+		}
+		out, err = validate(t, `  max_retries     = 20
+  request_timeout = "1ns"`)
+		if err != nil {
+			t.Fatalf("terraform validate refused the bounds: %v\n%s", err, out)
+		}
+	})
 }

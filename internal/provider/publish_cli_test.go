@@ -343,11 +343,11 @@ resource "anyreach_publish" "live" {
 	}
 }
 
-// TestCLIPublishRefreshOnlyClean is item 4 of issue 12 for anyreach_publish:
-// right after apply, `terraform plan -refresh-only -detailed-exitcode` exits 0.
-// It failed with exit 2 and "No changes" because Terraform compared the
-// number `version` decoded from the state file with the one decoded from the
-// provider's msgpack answer (see NewProtocol6Server).
+// TestCLIPublishRefreshOnlyClean: right after an apply that published a
+// version, `terraform plan -refresh-only -detailed-exitcode` exits 0. It
+// failed with exit 2 and "No changes" because Terraform compared the number
+// `version` decoded from the state file with the one decoded from the
+// provider's msgpack answer (see NewServer in refresh_only_json_read.go).
 func TestCLIPublishRefreshOnlyClean(t *testing.T) {
 	t.Parallel()
 	f := newPublishFixture(t, emulator.Options{})

@@ -123,7 +123,7 @@ func (r *PublishResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Update: true}),
+			"timeouts": operationTimeoutsBlock(ctx),
 		},
 	}
 }
@@ -164,7 +164,7 @@ func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	agentID := plan.AgentID.ValueString()
-	plan.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, plan.Version.ValueInt64()))
+	plan.ID = types.StringValue(versionID(agentID, plan.Version.ValueInt64()))
 	if state != nil && state.AgentID.Equal(plan.AgentID) && state.Version.Equal(plan.Version) {
 		plan.VersionID = state.VersionID // the same version: only the numbers move
 	}
@@ -275,11 +275,12 @@ func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	numbers := setStrings(ctx, plan.PhoneNumbers, &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultGenerationTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout := operationTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics, false)
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	agentID := plan.AgentID.ValueString()
 	r.data.slots.claim(publicationOwner(&plan), routing.Slots(numbers, plan.Direction.ValueString()))
 	unlock := r.data.slots.lock(agentID)
@@ -298,6 +299,8 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
+	defer cancel()
 	agentID := state.AgentID.ValueString()
 	agent, err := r.data.agents.get(ctx, agentID)
 	if client.IsNotFound(err) {
@@ -326,7 +329,7 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	state.Direction = types.StringValue(direction)
 	state.PhoneNumbers = stringSet(held, &resp.Diagnostics)
 	state.VersionID = types.StringValue(summary.VersionID)
-	state.ID = types.StringValue(fmt.Sprintf("%s/%d", agent.ID, summary.Version))
+	state.ID = types.StringValue(versionID(agent.ID, summary.Version))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -341,8 +344,9 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := plan.Timeouts.Update(ctx, defaultGenerationTimeout)
-	resp.Diagnostics.Append(diags...)
+	timeout := operationTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics, false)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	wanted := setStrings(ctx, plan.PhoneNumbers, &resp.Diagnostics)
 	previous := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -384,6 +388,8 @@ func (r *PublishResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := operationDeadline(ctx, state.Timeouts.Delete, &resp.Diagnostics, false)
+	defer cancel()
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	numbers := setStrings(ctx, state.PhoneNumbers, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -436,7 +442,6 @@ func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, num
 	var diags diag.Diagnostics
 	for _, dir := range sortedKeys(unassign) {
 		_, err := r.data.client.PublishVersion(ctx, agentID, number, client.PublishRequest{UnassignPhoneNumbers: unassign[dir], Direction: dir})
-		r.data.agents.forgetAll()
 		if err != nil && !client.IsNotFound(err) {
 			diags.AddError("Cannot clear phone-number slots",
 				apiErrorDetail(fmt.Sprintf("Clearing the %s slot of %s", dir, strings.Join(unassign[dir], ", ")), err))
@@ -505,7 +510,7 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 	if !ok {
 		return
 	}
-	m.ID = types.StringValue(fmt.Sprintf("%s/%d", agentID, number))
+	m.ID = types.StringValue(versionID(agentID, number))
 	if vid := versionIDFromRecords(records, in.PhoneNumbers, in.Direction); vid != "" {
 		m.VersionID = types.StringValue(vid)
 		return
@@ -535,19 +540,15 @@ type publishPaths struct{ version, numbers path.Path }
 // when it added an error.
 func publishWaiting(ctx context.Context, data *providerData, agentID string, number int, in client.PublishRequest, op string, timeout time.Duration, paths publishPaths, diags *diag.Diagnostics) ([]client.PhoneNumber, bool) {
 	records, err := data.client.PublishVersion(ctx, agentID, number, in)
-	data.agents.forgetAll() // a publish can take numbers from other agents
 	refusal := classifyPublishError(ctx, data, agentID, number, err)
 	if refusal == refusalGenerating {
-		wctx, cancel := context.WithTimeout(ctx, timeout)
-		_, werr := data.client.WaitForInstructions(wctx, agentID, number)
-		cancel()
+		_, werr := data.client.WaitForInstructions(ctx, agentID, number)
 		if werr != nil {
 			diags.AddError("Cannot publish while instructions are generating", generationWaitDetail(
 				fmt.Sprintf("instruction generation of version %d of agent %s to finish before publishing it", number, agentID), op, timeout, werr))
 			return nil, false
 		}
 		records, err = data.client.PublishVersion(ctx, agentID, number, in)
-		data.agents.forgetAll()
 		refusal = classifyPublishError(ctx, data, agentID, number, err)
 	}
 	if err != nil {

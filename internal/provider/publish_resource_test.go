@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -228,7 +227,7 @@ func TestAccPublishResource_promotion(t *testing.T) {
 }
 
 // TestAccPublishResource_workflows covers rows 1, 3 and 7 of the workflow
-// matrix and items 10 and 11 of issue 12 for anyreach_publish: a number-only
+// matrix for anyreach_publish: a number-only
 // change keeps id and version_id known in the plan; the numbers written in
 // another order plan nothing; import through the CLI, an import block and
 // generated configuration plans clean; importing an unpublished version says
@@ -339,7 +338,7 @@ func (c plannedStringCheck) CheckPlan(_ context.Context, req plancheck.CheckPlan
 // documented fields, never from the message.
 func TestAccPublishResource_waitsForGeneration(t *testing.T) {
 	t.Parallel()
-	emu := newTestEmulator(t, emulator.Options{VariantWire: true, GenerationDelay: 2 * time.Second})
+	emu := newTestEmulator(t, emulator.Options{VariantWire: true})
 	var agentID string
 	base := emu.providerConfig() + `
 resource "anyreach_agent" "test" {
@@ -370,7 +369,9 @@ resource "anyreach_publish" "test" {
 			},
 			{
 				PreConfig: func() {
-					// Generation started again in the dashboard.
+					// Generation started again in the dashboard, running
+					// until the publish has met it.
+					holdGenerationUntilPublishMeetsIt(emu)
 					startVersionGeneration(t, emu, agentID, 1)
 				},
 				Config: withPublish,

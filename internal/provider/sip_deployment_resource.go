@@ -102,7 +102,6 @@ func (r *SIPDeploymentResource) Create(ctx context.Context, req resource.CreateR
 	defer cancel()
 	agentID := plan.AgentID.ValueString()
 	ep, err := r.data.client.DeployAsSIP(ctx, agentID)
-	r.data.agents.forget(agentID)
 	if err != nil {
 		detail := apiErrorDetail(fmt.Sprintf("Deploying agent %s as a SIP endpoint", agentID), err)
 		if client.IsSIPNeedsPublishedVersion(err) {
@@ -163,7 +162,6 @@ func (r *SIPDeploymentResource) Delete(ctx context.Context, req resource.DeleteR
 	defer cancel()
 	agentID := state.AgentID.ValueString()
 	left, err := undeploySIP(ctx, r.data.client, agentID)
-	r.data.agents.forget(agentID)
 	switch {
 	case err != nil:
 		resp.Diagnostics.AddError("Cannot remove Anyreach SIP endpoint", apiErrorDetail(fmt.Sprintf("Removing the SIP endpoint of agent %s", agentID), err))
@@ -184,7 +182,7 @@ func (r *SIPDeploymentResource) Delete(ctx context.Context, req resource.DeleteR
 // applied and its response lost, so the client's retry met a 404. Only the
 // agent tells the two apart, so it is read back: no endpoint (or no agent)
 // means the job is done.
-func undeploySIP(ctx context.Context, c *client.Client, agentID string) (left, err error) {
+func undeploySIP(ctx context.Context, c *apiClient, agentID string) (left, err error) {
 	err = c.UndeploySIP(ctx, agentID)
 	if err == nil || !errors.Is(err, client.ErrSIPUndeployUnsupported) {
 		return nil, err

@@ -11,21 +11,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 )
 
-// Overall deadlines of one operation of a resource with a full timeouts
-// block, retries and waits included. Each request attempt has its own
-// timeout (the provider's request_timeout) and retries are bounded, but only
-// a deadline on the whole operation bounds what a slow or hostile server can
-// make an apply wait.
+// What `timeouts` means on every resource: the deadline of the whole
+// operation (create, read, update or delete), retries, waits for
+// instruction generation and waits for sibling publications included. Each
+// request attempt also has its own timeout (the provider's request_timeout)
+// and retries are bounded, but only a deadline on the whole operation bounds
+// what a slow or hostile server can make an apply wait. The same defaults
+// apply to every resource.
 const (
 	defaultWriteTimeout = 20 * time.Minute
 	defaultReadTimeout  = 10 * time.Minute
 )
 
-// operationTimeoutsBlock is the timeouts block of a resource whose every
-// operation is bounded.
+// operationTimeoutsBlock is the timeouts block every resource declares.
 func operationTimeoutsBlock(ctx context.Context) schema.Block {
 	describe := func(op string, d time.Duration) string {
-		return fmt.Sprintf("Deadline of the whole %s, retries included, as a Go duration such as `30s` or `2h45m`. Defaults to `%s`.",
+		return fmt.Sprintf("Deadline of the whole %s, retries and waits included, as a Go duration such as `30s` or `2h45m`. Defaults to `%s`.",
 			op, strings.TrimSuffix(d.String(), "0s"))
 	}
 	return timeouts.Block(ctx, timeouts.Opts{
@@ -37,16 +38,22 @@ func operationTimeoutsBlock(ctx context.Context) schema.Block {
 	})
 }
 
-// operationDeadline bounds ctx by the timeouts block entry get reads (for
-// example plan.Timeouts.Create), or by the default for its kind of
-// operation when the entry is not set.
-func operationDeadline(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	diags *diag.Diagnostics, read bool) (context.Context, context.CancelFunc) {
+// operationTimeout is the timeouts block entry get reads (for example
+// plan.Timeouts.Create), or the default for its kind of operation when the
+// entry is not set.
+func operationTimeout(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics, read bool) time.Duration {
 	def := defaultWriteTimeout
 	if read {
 		def = defaultReadTimeout
 	}
 	d, ds := get(ctx, def)
 	diags.Append(ds...)
-	return context.WithTimeout(ctx, d)
+	return d
+}
+
+// operationDeadline bounds ctx by operationTimeout.
+func operationDeadline(ctx context.Context, get func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics, read bool) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, operationTimeout(ctx, get, diags, read))
 }

@@ -2,16 +2,15 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
+
+// How the provider logs: whether it formats log lines at all, and the
+// client's request logs in their own tflog subsystem with the token masked.
 
 // httpSubsystem is the tflog subsystem of the client's request logs
 // (TF_LOG_PROVIDER_ANYREACH_HTTP selects its level).
@@ -34,8 +33,9 @@ var logLevelVars = []string{"TF_LOG_SDK", "TF_LOG_SDK_PROTO", "TF_LOG_SDK_FRAMEW
 
 // QuietUnshownLogs switches the provider's logging off when Terraform will
 // not keep it (terraformKeepsProviderLogs). The SDK logs each RPC at TRACE
-// when its level is unset, and formatting those lines for nothing took a
-// fifth of a 600-resource plan (bench/results.md). When Terraform keeps the
+// when its level is unset, and formatting those lines for nothing took about
+// a fifth of a 600-resource plan when the benchmark first measured it
+// (commit 30e8f8c; bench/results.md no longer reports it). When Terraform keeps the
 // logs, every level the environment sets applies. main calls it before
 // serving, unless the provider runs under a debugger.
 func QuietUnshownLogs(getenv func(string) string, setenv func(string, string) error) {
@@ -83,59 +83,4 @@ func (l *httpLogger) Debug(ctx context.Context, msg string, fields map[string]an
 // Warn implements client.Logger.
 func (l *httpLogger) Warn(ctx context.Context, msg string, fields map[string]any) {
 	tflog.SubsystemWarn(l.ctx(ctx), httpSubsystem, msg, fields)
-}
-
-// providerDataFrom unpacks what Configure handed over. It returns nil without
-// an error while the provider is not configured yet (early validation calls).
-func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
-	if data == nil {
-		return nil
-	}
-	pd, ok := data.(*providerData)
-	if !ok {
-		diags.AddError("Unexpected provider data",
-			fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider; please report it.", data))
-		return nil
-	}
-	return pd
-}
-
-// apiErrorDetail explains an API failure to a Terraform user: what the service
-// said, and for the failures with a known cause, what to do about it.
-func apiErrorDetail(action string, err error) string {
-	var b strings.Builder
-	b.WriteString(action)
-	b.WriteString(" failed: ")
-	b.WriteString(err.Error())
-	switch {
-	case client.IsUnauthorized(err):
-		b.WriteString("\n\nThe API rejected the credential. Check the provider's token (or ANYREACH_TOKEN); " +
-			"a personal access token (pat_...) also needs organization_id (or ANYREACH_ORG).")
-	case client.IsOrganizationDenied(err):
-		b.WriteString("\n\nThe credential has no access to the organization the request named. Check organization_id " +
-			"(or ANYREACH_ORG): a personal access token (pat_...) can only act on organizations its user belongs to.")
-	case client.IsForbidden(err):
-		b.WriteString("\n\nThe credential lacks a scope this action needs: reading needs agents:read, " +
-			"creating, changing, publishing and deploying need agents:manage. Use a key with agents:manage.")
-	}
-	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) && errors.Is(err, context.DeadlineExceeded) {
-		b.WriteString("\n\nThe operation ran out of time; raise the resource's timeouts or the provider's request_timeout.")
-	}
-	return b.String()
-}
-
-// generationWaitDetail explains a wait for instruction generation that ended
-// before generation did: what was awaited, for how long, and what to do.
-// op is the timeouts block entry ("create" or "update") that bounded it.
-func generationWaitDetail(what, op string, timeout time.Duration, err error) string {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return fmt.Sprintf("Gave up waiting for %s after %s, the %s timeout; generation is still running in Anyreach (%s).\n\n"+
-			"Raise it with a timeouts block on the resource, for example timeouts { %s = \"15m\" }, then apply again.",
-			what, timeout, op, err, op)
-	case errors.Is(err, context.Canceled):
-		return fmt.Sprintf("Stopped waiting for %s because the operation was cancelled (%s). Generation may still be running in Anyreach.", what, err)
-	}
-	return apiErrorDetail("Waiting for "+what, err)
 }

@@ -1,11 +1,11 @@
 package provider
 
+// Import IDs: parseVersionImportID and versionID (version_id.go) and
+// parseAgentImportID.
+
 import (
-	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
 func TestParseVersionImportID(t *testing.T) {
@@ -45,7 +45,7 @@ func FuzzParseVersionImportID(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if agent == "" || n < 1 || fmt.Sprintf("%s/%d", agent, n) != id {
+		if agent == "" || n < 1 || versionID(agent, n) != id {
 			t.Fatalf("parseVersionImportID(%q) = %q, %d does not round-trip", id, agent, n)
 		}
 	})
@@ -107,22 +107,4 @@ func FuzzParseAgentImportID(f *testing.F) {
 			t.Fatalf("parseAgentImportID(%q) accepted ID %q", id, value)
 		}
 	})
-}
-
-func TestMetadataFromAPIEncodesNonStrings(t *testing.T) {
-	got, diags := metadataFromAPI(map[string]any{
-		"team":  "a&b <ops>",
-		"limit": 1.5,
-		"rule":  map[string]any{"match": "<b>&"},
-	})
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	want := map[string]string{"team": "a&b <ops>", "limit": "1.5", "rule": `{"match":"<b>&"}`}
-	for k, w := range want {
-		v, ok := got.Elements()[k].(types.String)
-		if !ok || v.ValueString() != w {
-			t.Errorf("metadata[%q] = %v, want %q (JSON without HTML escaping)", k, got.Elements()[k], w)
-		}
-	}
 }
