@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -32,8 +33,11 @@ func newEmulator(t *testing.T) string {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, a := range []struct{ name, team string }{{"Alpha", "red"}, {"Beta", "blue"}, {"Alpha", "blue"}} {
-		agent, err := c.CreateAgent(ctx, client.AgentCreate{Name: a.name, Metadata: map[string]any{"team": a.team}})
+	for _, a := range []struct {
+		name, team string
+		level      any
+	}{{"Alpha", "red", "3"}, {"Beta", "blue", 3}, {"Alpha", "blue", 4}} {
+		agent, err := c.CreateAgent(ctx, client.AgentCreate{Name: a.name, Metadata: map[string]any{"team": a.team, "level": a.level}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +77,7 @@ func exportedAgents(t *testing.T, url string, args ...string) []string {
 		for _, line := range strings.Split(string(b), "\n") {
 			if name, ok := strings.CutPrefix(strings.TrimSpace(line), "name = "); ok {
 				team := "red"
-				if strings.Contains(string(b), `team = "blue"`) {
+				if blueTeam.Match(b) {
 					team = "blue"
 				}
 				names = append(names, strings.Trim(name, `"`)+"/"+team)
@@ -83,6 +87,9 @@ func exportedAgents(t *testing.T, url string, args ...string) []string {
 	sort.Strings(names)
 	return names
 }
+
+// blueTeam finds the blue team's metadata in an agent file, however aligned.
+var blueTeam = regexp.MustCompile(`team +?= "blue"`)
 
 func TestFilters(t *testing.T) {
 	t.Parallel()
@@ -95,7 +102,9 @@ func TestFilters(t *testing.T) {
 		{[]string{"--name", "Alpha"}, "Alpha/blue Alpha/red"},
 		{[]string{"--metadata", "team=blue"}, "Alpha/blue Beta/blue"},
 		{[]string{"--name", "Alpha", "--metadata", "team=blue"}, "Alpha/blue"},
-		{[]string{"--metadata", "team=green"}, ""},
+		{[]string{"--metadata", "level=3"}, "Alpha/red Beta/blue"}, // the number 3 and the string "3"
+		{[]string{"--metadata", `level="3"`}, "Alpha/red"},
+		{[]string{"--metadata", "level=3.0", "--metadata", "team=blue"}, "Beta/blue"},
 	} {
 		if got := strings.Join(exportedAgents(t, url, tc.args...), " "); got != tc.want {
 			t.Errorf("%v: exported %q, want %q", tc.args, got, tc.want)
@@ -167,7 +176,10 @@ func TestUsageAndSettingErrors(t *testing.T) {
 		{"no --out", nil, good, 2, "--out DIR is required"},
 		{"a filter without =", []string{"--out", "x", "--metadata", "team"}, good, 2, "want key=value"},
 		{"a stray argument", []string{"--out", "x", "extra"}, good, 2, `unexpected argument "extra"`},
-		{"no token", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url}, 2, client.EnvToken},
+		{"no token", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url}, 2, client.EnvToken + " is not set"},
+		{"a base URL ending in /core", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url + "/core/", client.EnvToken: secretToken}, 2, "ends in /core"},
+		{"a name nothing has", []string{"--out", filepath.Join(t.TempDir(), "x"), "--name", "Nobody"}, good, 4, `no agent matches the name "Nobody"`},
+		{"no parallelism", []string{"--out", "x", "--parallelism", "0"}, good, 2, "--parallelism must be at least 1"},
 		{"a personal token without organization", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url, client.EnvToken: "pat_abc"}, 2, client.EnvOrg},
 		{"plain http to another host", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: "http://api.example.test", client.EnvToken: secretToken}, 2, "plain http"},
 		{"an output directory with files", []string{"--out", full}, good, 1, "is not empty"},
@@ -176,6 +188,10 @@ func TestUsageAndSettingErrors(t *testing.T) {
 		var stderr bytes.Buffer
 		if code := run(t.Context(), tc.args, env(tc.env), &stderr); code != tc.code || !strings.Contains(stderr.String(), tc.says) {
 			t.Errorf("%s: exit %d, want %d saying %q:\n%s", tc.name, code, tc.code, tc.says, stderr.String())
+		}
+		// The exporter has no "token" argument: its messages speak of its environment.
+		if strings.Contains(stderr.String(), "set token") || strings.Contains(stderr.String(), "organization_id") {
+			t.Errorf("%s: the message borrows the provider's words:\n%s", tc.name, stderr.String())
 		}
 	}
 }
