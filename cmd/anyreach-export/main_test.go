@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -193,5 +195,136 @@ func TestUsageAndSettingErrors(t *testing.T) {
 		if strings.Contains(stderr.String(), "set token") || strings.Contains(stderr.String(), "organization_id") {
 			t.Errorf("%s: the message borrows the provider's words:\n%s", tc.name, stderr.String())
 		}
+	}
+}
+
+// exportNames runs the command into a new directory and returns every
+// resource name it gave, by agent ID, from its journal.
+func exportNames(t *testing.T, url string) map[string][]string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "export")
+	var stderr bytes.Buffer
+	if code := run(t.Context(), []string{"--out", out}, env(map[string]string{client.EnvBaseURL: url, client.EnvToken: secretToken}), &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr.String())
+	}
+	b, err := os.ReadFile(filepath.Join(out, ".anyreach-export.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		var r struct {
+			ID, Resource string
+			Versions     []struct{ Resource string }
+			Publications []struct{ Resource string }
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		names[r.ID] = append(names[r.ID], r.Resource)
+		for _, v := range r.Versions {
+			names[r.ID] = append(names[r.ID], v.Resource)
+		}
+		for _, p := range r.Publications {
+			names[r.ID] = append(names[r.ID], p.Resource)
+		}
+	}
+	return names
+}
+
+// TestReexportAfterDeleteKeepsNames: deleting agents (a newer twin of a
+// name and an agent of its own) and exporting again renames nothing else.
+func TestReexportAfterDeleteKeepsNames(t *testing.T) {
+	t.Parallel()
+	e, err := emulator.New(emulator.Options{Tokens: map[string][]string{secretToken: nil}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e)
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{BaseURL: srv.URL, Token: secretToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	var ids []string
+	for _, name := range []string{"Front Desk", "front desk", "Other", "FRONT DESK", "東京", "Zeta"} {
+		a, err := c.CreateAgent(ctx, client.AgentCreate{Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := json.RawMessage(`{"type":"static_prompt","instructions":"Hello.","llm":{"model":"gpt-4o"}}`)
+		if _, err := c.CreateVersion(ctx, a.ID, client.VersionCreate{Config: cfg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.PublishVersion(ctx, a.ID, 1, client.PublishRequest{}); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, a.ID)
+	}
+	before := exportNames(t, srv.URL)
+	if len(before) != 6 {
+		t.Fatalf("exported %d agents, want 6", len(before))
+	}
+	for _, deleted := range []string{ids[1], ids[2]} {
+		if err := c.DeleteAgent(ctx, deleted); err != nil {
+			t.Fatal(err)
+		}
+		delete(before, deleted)
+	}
+	after := exportNames(t, srv.URL)
+	if !reflect.DeepEqual(after, before) {
+		t.Errorf("names after deleting two agents:\n%v\nwant\n%v", after, before)
+	}
+}
+
+// TestHostThatNeverAnswers: a host that accepts connections and never
+// answers ends the export with a clear error within --timeout.
+func TestHostThatNeverAnswers(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ln.Close() })
+	go func() {
+		var held []net.Conn
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				for _, c := range held {
+					_ = c.Close()
+				}
+				return
+			}
+			held = append(held, conn) // accepted, never answered
+		}
+	}()
+	var stderr bytes.Buffer
+	code := run(t.Context(), []string{"--out", filepath.Join(t.TempDir(), "x"), "--timeout", "1s"},
+		env(map[string]string{client.EnvBaseURL: "http://" + ln.Addr().String(), client.EnvToken: secretToken}), &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "listing the agents: no complete answer from the API within 1s") {
+		t.Errorf("exit %d, want 1 with a clear message:\n%s", code, stderr.String())
+	}
+}
+
+// TestProgress: plain lines when stderr is not a terminal, starting before
+// the first request, one per agent; nothing with --quiet.
+func TestProgress(t *testing.T) {
+	t.Parallel()
+	url := newEmulator(t)
+	vars := env(map[string]string{client.EnvBaseURL: url, client.EnvToken: secretToken})
+	var stderr bytes.Buffer
+	if code := run(t.Context(), []string{"--out", filepath.Join(t.TempDir(), "x")}, vars, &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr.String())
+	}
+	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+	if lines[0] != "anyreach-export: listing agents..." || !strings.Contains(stderr.String(), "anyreach-export: [3/3] ") ||
+		!strings.HasPrefix(lines[len(lines)-1], "anyreach-export: wrote 3 agents") || strings.Contains(stderr.String(), "\r") {
+		t.Errorf("progress:\n%s", stderr.String())
+	}
+	stderr.Reset()
+	if code := run(t.Context(), []string{"--out", filepath.Join(t.TempDir(), "x"), "--quiet"}, vars, &stderr); code != 0 || stderr.Len() > 0 {
+		t.Errorf("--quiet: exit %d, printed:\n%s", code, stderr.String())
 	}
 }
