@@ -16,6 +16,7 @@ type results struct {
 	ops       []opResult
 	overhead  pluginOverhead
 	fleets    []*fleetResult
+	export    *exportResult
 }
 
 // slowRatio is where a time next to its bound counts as slow: every fleet
@@ -39,6 +40,7 @@ func (r *results) markdown() string {
 	for _, f := range r.fleets {
 		r.writeFleetRows(&b, f)
 	}
+	r.writeExportRows(&b)
 	r.writeGrowthRows(&b)
 	r.writeScriptRows(&b)
 	r.writeProviderRows(&b)
