@@ -180,6 +180,7 @@ func TestUsageAndSettingErrors(t *testing.T) {
 		{"a stray argument", []string{"--out", "x", "extra"}, good, 2, `unexpected argument "extra"`},
 		{"no token", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url}, 2, client.EnvToken + " is not set"},
 		{"a base URL ending in /core", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url + "/core/", client.EnvToken: secretToken}, 2, "ends in /core"},
+		{"a base URL that is not the API's root", []string{"--out", filepath.Join(t.TempDir(), "x")}, map[string]string{client.EnvBaseURL: url + "/v2", client.EnvToken: secretToken}, 1, "has no Anyreach API at /core/agents"},
 		{"a name nothing has", []string{"--out", filepath.Join(t.TempDir(), "x"), "--name", "Nobody"}, good, 4, `no agent matches the name "Nobody"`},
 		{"no parallelism", []string{"--out", "x", "--parallelism", "0"}, good, 2, "--parallelism must be at least 1"},
 		{"a personal token without organization", []string{"--out", "x"}, map[string]string{client.EnvBaseURL: url, client.EnvToken: "pat_abc"}, 2, client.EnvOrg},

@@ -173,7 +173,9 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 	var mu sync.Mutex
 	var journalErr error
 	done := 0
-	progress.begin("reading agents", len(todo))
+	if len(todo) > 0 {
+		progress.begin("reading agents", len(todo))
+	}
 	discovery.Walk(ctx, c, todo, discovery.WalkOptions{Parallelism: opts.Parallelism, AgentTimeout: opts.Timeout},
 		func(ctx context.Context, listed *client.Agent, a discovery.Agent, err error) {
 			var rec agentRecord
