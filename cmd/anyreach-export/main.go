@@ -176,9 +176,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 			"delete it and its import blocks if the agent is gone for good\n", g.Name, g.ID, *out, g.Resource)
 	}
 	if !sum.Complete() {
+		var interrupted int
 		fmt.Fprintf(stderr, "anyreach-export: the export in %s is incomplete: %d of the agents could not be read:\n", *out, len(sum.Failed))
 		for _, f := range sum.Failed {
+			if errors.Is(f.Err, context.Canceled) {
+				interrupted++ // interrupted: listed as a count, not one line each
+				continue
+			}
 			fmt.Fprintf(stderr, "  %q (%s): %s\n", f.Name, f.ID, apiError(f.Err, client.RedactURL(baseURL)))
+		}
+		if interrupted > 0 {
+			fmt.Fprintf(stderr, "  %d not read: the export was interrupted\n", interrupted)
 		}
 		fmt.Fprintln(stderr, "anyreach-export: run the same command again to add them; nothing already written is renamed")
 		return exitIncomplete

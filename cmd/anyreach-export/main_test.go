@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -327,5 +329,46 @@ func TestProgress(t *testing.T) {
 	stderr.Reset()
 	if code := run(t.Context(), []string{"--out", filepath.Join(t.TempDir(), "x"), "--quiet"}, vars, &stderr); code != 0 || stderr.Len() > 0 {
 		t.Errorf("--quiet: exit %d, printed:\n%s", code, stderr.String())
+	}
+}
+
+// TestInterrupted: an export interrupted while reading (Ctrl-C) keeps what
+// it wrote, says how many agents it did not read, and exits 3, and the same
+// command completes it.
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	target := newEmulator(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Count(r.URL.Path, "/") == 3 {
+			cancel() // Ctrl-C as the first agent is read
+		}
+		req, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(), r.Body)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		w.WriteHeader(resp.StatusCode)
+		_, _ = io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(proxy.Close)
+	out := filepath.Join(t.TempDir(), "x")
+	var stderr bytes.Buffer
+	code := run(ctx, []string{"--out", out, "--parallelism", "1"}, env(map[string]string{client.EnvBaseURL: proxy.URL, client.EnvToken: secretToken}), &stderr)
+	if code != 3 || !strings.Contains(stderr.String(), "3 not read: the export was interrupted") {
+		t.Fatalf("exit %d, want 3 saying the export was interrupted:\n%s", code, stderr.String())
+	}
+	stderr.Reset()
+	if code := run(t.Context(), []string{"--out", out}, env(map[string]string{client.EnvBaseURL: target, client.EnvToken: secretToken}), &stderr); code != 0 ||
+		!strings.Contains(stderr.String(), "wrote 3 agents") {
+		t.Errorf("the rerun: exit %d:\n%s", code, stderr.String())
 	}
 }
