@@ -172,8 +172,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return exitFailed
 	}
 	for _, g := range sum.Gone {
-		fmt.Fprintf(stderr, "anyreach-export: warning: %q (%s) is in %s but no longer listed; its file agent_%s.tf is kept: "+
-			"delete it and its import blocks if the agent is gone for good\n", g.Name, g.ID, *out, g.Resource)
+		fmt.Fprintf(stderr, "anyreach-export: warning: %q (%s) is in %s but no longer listed, so it is no longer imported; "+
+			"delete its file %s, which would now create it anew\n", g.Name, g.ID, *out, g.File)
 	}
 	if !sum.Complete() {
 		var interrupted int

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -370,5 +371,45 @@ func TestInterrupted(t *testing.T) {
 	if code := run(t.Context(), []string{"--out", out}, env(map[string]string{client.EnvBaseURL: target, client.EnvToken: secretToken}), &stderr); code != 0 ||
 		!strings.Contains(stderr.String(), "wrote 3 agents") {
 		t.Errorf("the rerun: exit %d:\n%s", code, stderr.String())
+	}
+}
+
+// TestRerunAfterAgentDeleted: completing an export whose agent was deleted
+// since drops its import blocks and says which file to delete.
+func TestRerunAfterAgentDeleted(t *testing.T) {
+	t.Parallel()
+	url := newEmulator(t)
+	vars := env(map[string]string{client.EnvBaseURL: url, client.EnvToken: secretToken})
+	out := filepath.Join(t.TempDir(), "x")
+	var stderr bytes.Buffer
+	if code := run(t.Context(), []string{"--out", out, "--name", "Beta"}, vars, &stderr); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr.String())
+	}
+	c, err := client.New(client.Config{BaseURL: url, Token: secretToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents, err := c.ListAgents(t.Context(), client.AgentListOptions{Name: "Beta"})
+	if err != nil || len(agents) != 1 {
+		t.Fatalf("%v %v", agents, err)
+	}
+	if err := c.DeleteAgent(t.Context(), agents[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	code := run(t.Context(), []string{"--out", out, "--name", "Beta"}, vars, &stderr)
+	if code != 0 || !strings.Contains(stderr.String(), fmt.Sprintf(`"Beta" (%s) is in %s but no longer listed`, agents[0].ID, out)) ||
+		!strings.Contains(stderr.String(), "delete its file agent_beta.tf") {
+		t.Errorf("exit %d:\n%s", code, stderr.String())
+	}
+	imports, err := os.ReadFile(filepath.Join(out, "imports.tf"))
+	if err != nil || strings.Contains(string(imports), agents[0].ID) {
+		t.Errorf("imports.tf still imports the deleted agent (%v):\n%s", err, imports)
+	}
+	// Another filter is refused rather than mixed in.
+	stderr.Reset()
+	if code := run(t.Context(), []string{"--out", out, "--name", "Alpha"}, vars, &stderr); code != 1 ||
+		!strings.Contains(stderr.String(), `holds an export of the name "Beta", not of the name "Alpha"`) {
+		t.Errorf("another filter: exit %d:\n%s", code, stderr.String())
 	}
 }

@@ -73,8 +73,14 @@ type Summary struct {
 	// running the export again.
 	Failed []Failure
 	// Gone are agents of an earlier run into the directory that are no
-	// longer listed: their files are kept.
-	Gone []agentRecord
+	// longer listed: their import blocks are dropped, their files kept for
+	// the user to delete.
+	Gone []Gone
+}
+
+// Gone is an agent of the export that is no longer listed, and its file.
+type Gone struct {
+	ID, Name, File string
 }
 
 // Failure is an agent that could not be exported.
@@ -116,11 +122,7 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = DefaultTimeout
 	}
-	var w io.Writer
-	if opts.Progress != nil {
-		w = opts.Progress
-	}
-	progress := newProgress(w, opts.ProgressPrefix, opts.Terminal)
+	progress := newProgress(opts.Progress, opts.ProgressPrefix, opts.Terminal)
 	if err := checkOut(opts.Out); err != nil {
 		return Summary{}, err
 	}
@@ -154,7 +156,7 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 	var sum Summary
 	for _, r := range j.records {
 		if !listedIDs[r.ID] {
-			sum.Gone = append(sum.Gone, r)
+			sum.Gone = append(sum.Gone, Gone{ID: r.ID, Name: r.Name, File: agentFile(r.Resource)})
 		}
 	}
 	if len(kept) > 0 {
@@ -205,7 +207,13 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 		return sum, journalErr
 	}
 
-	records := j.sorted()
+	var records []agentRecord
+	for _, r := range j.sorted() {
+		if !listedIDs[r.ID] {
+			continue // gone: no import block, no README line (see Summary.Gone)
+		}
+		records = append(records, r)
+	}
 	for _, r := range records {
 		sum.Agents++
 		sum.Versions += len(r.Versions)
