@@ -13,10 +13,10 @@ import (
 // Filter selects agents. The zero Filter selects every agent.
 type Filter struct {
 	// Name selects the agents with exactly this name ("" for any).
-	Name string
+	Name string `json:"name,omitempty"`
 	// Metadata selects the agents whose metadata holds every pair. Values are
 	// text as a user types them; see MetadataMatches.
-	Metadata map[string]string
+	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
 // MetadataMatches reports whether a stored metadata value matches the text

@@ -160,8 +160,8 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 		}
 	}
 	if len(kept) > 0 {
-		progress.printf("%s lists %s; %s already in %s, %d to add", opts.Filter, count(len(listed), "agent"),
-			count(len(listed)-len(todo), "agent"), opts.Out, len(todo))
+		progress.printf("%s listed, %d already in %s; %d to add", count(len(listed), "agent"),
+			len(listed)-len(todo), opts.Out, len(todo))
 	} else {
 		progress.printf("%s to export", count(len(listed), "agent"))
 	}
