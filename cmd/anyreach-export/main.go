@@ -65,6 +65,7 @@ Exit codes:
      run the same command again to add them
   4  no agent matches the filters; nothing was written
 
+Flags:
 `
 
 func main() {
