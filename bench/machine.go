@@ -28,6 +28,7 @@ func build(ctx context.Context, s settings) (time.Duration, error) {
 	for _, b := range []struct{ out, pkg string }{
 		{filepath.Join(s.bin, providerBinary), "."},
 		{filepath.Join(s.bin, emulatorBinary), "./cmd/anyreach-emulator"},
+		{filepath.Join(s.bin, exporterBinary), "./cmd/anyreach-export"},
 		{filepath.Join(s.noopBin, providerBinary), "./bench/noopprovider"},
 	} {
 		cmd := exec.CommandContext(ctx, s.goBin, "build", "-o", b.out, b.pkg) //nolint:gosec // our own build

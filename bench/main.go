@@ -46,6 +46,8 @@ type settings struct {
 	latency     time.Duration // emulator latency per /core request
 	parallelism int           // terraform -parallelism
 	skipScript  bool
+	exportSize  int  // agents the exporter exports (0: not measured)
+	exportOnly  bool // measure the exporter only
 }
 
 func main() {
@@ -76,6 +78,33 @@ func run() error {
 	machine := describeMachine(ctx, s)
 
 	r := &results{settings: s, machine: machine, buildTime: buildTime}
+	if s.exportSize > 0 {
+		if r.export, err = measureExport(ctx, s, s.exportSize); err != nil {
+			return fmt.Errorf("exporter: %w", err)
+		}
+	}
+	if !s.exportOnly {
+		if err := measureProvider(ctx, s, r); err != nil {
+			return err
+		}
+	}
+	r.machine.loadEnd = loadAverage()
+	r.total = time.Since(started)
+
+	report := r.markdown()
+	if err := os.WriteFile(s.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report meant to be read
+		return err
+	}
+	fmt.Println()
+	fmt.Print(report)
+	logf("wrote %s in %s", rel(s.root, s.out), r.total.Round(time.Second))
+	return nil
+}
+
+// measureProvider takes the provider's figures: requests per operation,
+// the plugin overhead, and the fleets with the curl script beside them.
+func measureProvider(ctx context.Context, s settings, r *results) error {
+	var err error
 	if r.ops, err = measureOperations(ctx, s); err != nil {
 		return fmt.Errorf("requests per operation: %w", err)
 	}
@@ -97,16 +126,6 @@ func run() error {
 		}
 		r.fleets = append(r.fleets, f)
 	}
-	r.machine.loadEnd = loadAverage()
-	r.total = time.Since(started)
-
-	report := r.markdown()
-	if err := os.WriteFile(s.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report meant to be read
-		return err
-	}
-	fmt.Println()
-	fmt.Print(report)
-	logf("wrote %s in %s", rel(s.root, s.out), r.total.Round(time.Second))
 	return nil
 }
 
@@ -121,6 +140,8 @@ func parseSettings(args []string) (settings, error) {
 	parallelism := fs.Int("parallelism", 10, "terraform -parallelism (10 is Terraform's default)")
 	out := fs.String("out", filepath.Join(root, "bench", "results.md"), "where to write the report")
 	skipScript := fs.Bool("skip-script", false, "do not run the curl script comparison")
+	exportSize := fs.Int("export", 300, "agents anyreach-export exports (0 skips the exporter)")
+	exportOnly := fs.Bool("export-only", false, "measure only the exporter")
 	if err := fs.Parse(args); err != nil {
 		return settings{}, err
 	}
@@ -133,6 +154,8 @@ func parseSettings(args []string) (settings, error) {
 		latency:     *latency,
 		parallelism: *parallelism,
 		skipScript:  *skipScript,
+		exportSize:  *exportSize,
+		exportOnly:  *exportOnly,
 	}
 	s.bin = filepath.Join(s.work, "bin")
 	s.noopBin = filepath.Join(s.work, "noop-bin")

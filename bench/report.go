@@ -17,6 +17,7 @@ type results struct {
 	overhead  pluginOverhead
 	fleets    []*fleetResult
 	stateSize stateSizeResult
+	export    *exportResult
 }
 
 // slowRatio is where a time next to its bound counts as slow: every fleet
@@ -40,6 +41,7 @@ func (r *results) markdown() string {
 	for _, f := range r.fleets {
 		r.writeFleetRows(&b, f)
 	}
+	r.writeExportRows(&b)
 	r.writeGrowthRows(&b)
 	r.writeScriptRows(&b)
 	r.writeProviderRows(&b)

@@ -50,9 +50,11 @@ func hostileOrg(t *testing.T, answers map[string]string) string {
 // TestHostileAPI: the exporter shares the client's and the provider's
 // limits. A schema whose defaults never end, a stored number of a million
 // digits, a hostile agent ID, an answer about another agent and error text
-// full of escape sequences each end the export with an error naming the
-// cause, writing no file, with nothing on stderr that writes to the
-// terminal by itself and no credential.
+// full of escape sequences each end with an error naming the cause: for the
+// whole export (exit 1, no file written) when the schema or the listing is
+// hostile, for the one agent (exit 3, reported as failed, none of its configs
+// written) when its own answers are; never with anything on stderr that
+// writes to the terminal by itself, nor the credential.
 func TestHostileAPI(t *testing.T) {
 	t.Parallel()
 	evil := `bad\r\n\nApply complete! Resources: 1 added.\u001b[31m\u001b]8;;http://x\u0007 TOKEN \u202e`
@@ -60,18 +62,19 @@ func TestHostileAPI(t *testing.T) {
 		name    string
 		answers map[string]string
 		says    string
+		code    int // 1: nothing exported; 3: the agent is reported as failed, the export incomplete
 	}{
 		{"a recursive default in the schema", map[string]string{"/core/agent-config-schema": `{"type":"object","properties":{"node":{"$ref":"#/$defs/Node"}},` +
-			`"$defs":{"Node":{"type":"object","properties":{"child":{"$ref":"#/$defs/Node","default":{}}}}}}`}, "holds an object of its own type"},
+			`"$defs":{"Node":{"type":"object","properties":{"child":{"$ref":"#/$defs/Node","default":{}}}}}}`}, "holds an object of its own type", 1},
 		{"a number of a million digits", map[string]string{"/core/agents/a1/versions/1": `{"agent_id":"a1","version":1,"version_id":"v1","published":false,` +
-			`"config":{"type":"static_prompt","n":` + strings.Repeat("9", 1_000_000) + `},"created_at":"t","updated_at":"t"}`}, "a number longer than 4300 characters"},
+			`"config":{"type":"static_prompt","n":` + strings.Repeat("9", 1_000_000) + `},"created_at":"t","updated_at":"t"}`}, "a number longer than 4300 characters", 3},
 		{"a forged agent ID", map[string]string{"/core/agents": `{"data":[{"agent_id":"a1\n\nApply complete!\u001b[2K","name":"n","active":true,"is_demo":false,` +
-			`"created_at":"t","updated_at":"t"}],"pagination":{"next_cursor":null}}`}, "holds a control or formatting character"},
+			`"created_at":"t","updated_at":"t"}],"pagination":{"next_cursor":null}}`}, "holds a control or formatting character", 1},
 		{"an agent ID that is a path step", map[string]string{"/core/agents": `{"data":[{"agent_id":"..","name":"n","active":true,"is_demo":false,` +
-			`"created_at":"t","updated_at":"t"}],"pagination":{"next_cursor":null}}`}, "is a path step"},
+			`"created_at":"t","updated_at":"t"}],"pagination":{"next_cursor":null}}`}, "is a path step", 1},
 		{"an answer about another agent", map[string]string{"/core/agents/a1": `{"agent_id":"a2","name":"n","active":true,"is_demo":false,` +
-			`"created_at":"t","updated_at":"t"}`}, "the answer is about agent \"a2\""},
-		{"error text with escape sequences and the token", map[string]string{"/core/agents/a1/versions/1": `400 {"detail":"` + evil + `"}`}, "Apply complete!"},
+			`"created_at":"t","updated_at":"t"}`}, "the answer is about agent \"a2\"", 3},
+		{"error text with escape sequences and the token", map[string]string{"/core/agents/a1/versions/1": `400 {"detail":"` + evil + `"}`}, "Apply complete!", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -80,8 +83,8 @@ func TestHostileAPI(t *testing.T) {
 			var stderr bytes.Buffer
 			code := run(t.Context(), []string{"--out", out}, env(map[string]string{client.EnvBaseURL: url, client.EnvToken: secretToken}), &stderr)
 			text := stderr.String()
-			if code != 1 || !strings.Contains(text, tc.says) {
-				t.Fatalf("exit %d, want 1 saying %q:\n%s", code, tc.says, text)
+			if code != tc.code || !strings.Contains(text, tc.says) {
+				t.Fatalf("exit %d, want %d saying %q:\n%s", code, tc.code, tc.says, text)
 			}
 			for _, line := range strings.Split(text, "\n") {
 				if strings.HasPrefix(line, "Apply complete") {
@@ -99,8 +102,11 @@ func TestHostileAPI(t *testing.T) {
 					t.Errorf("stderr holds the credential:\n%s", text)
 				}
 			}
-			if files, _ := os.ReadDir(out); len(files) > 0 {
+			if files, _ := os.ReadDir(out); tc.code == 1 && len(files) > 0 {
 				t.Errorf("the export wrote %d files", len(files))
+			}
+			if configs, _ := os.ReadDir(filepath.Join(out, "configs")); len(configs) > 0 {
+				t.Errorf("the export wrote %d configs of an agent whose reads failed", len(configs))
 			}
 		})
 	}
