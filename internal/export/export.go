@@ -174,7 +174,6 @@ func Run(ctx context.Context, c *client.Client, opts Options) (Summary, error) {
 		progress.printf("%s to export", count(len(listed), "agent"))
 	}
 
-
 	names := agentNames(todo, kept)
 	var mu sync.Mutex
 	var journalErr error
