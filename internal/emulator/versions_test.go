@@ -352,3 +352,32 @@ func TestInstructionGenerationSurvivesRestart(t *testing.T) {
 	v = waitStatus(t, h2, id, 1)
 	assertEqual(t, "status", v["instructions_status"], "completed")
 }
+
+// TestInputsChangedWhileGenerating: by default a change of builder inputs
+// during a generation is taken (the generation ends with the new inputs); with
+// RefuseInputsWhileGenerating it is 409 and nothing changes. HoldGenerations
+// keeps the generation running until released, with no delay to race.
+func TestInputsChangedWhileGenerating(t *testing.T) {
+	t.Parallel()
+	for _, refuse := range []bool{false, true} {
+		h := newHarness(t, Options{RefuseInputsWhileGenerating: refuse})
+		id := h.createAgent(map[string]any{"name": "held"})
+		h.createVersion(id, map[string]any{"config": minimalConfig("x"), "instruction_builder_inputs": map[string]any{"a": "b"}})
+		h.e.HoldGenerations(true)
+		expect(t, h.do("POST", "/core/agents/"+id+"/versions/1/generate-instructions", nil), 202)
+		v := expect(t, h.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)
+		assertEqual(t, "[A] held status", v["instructions_status"], "generating")
+		change := h.do("PUT", "/core/agents/"+id+"/versions/1", map[string]any{"instruction_builder_inputs": map[string]any{"a": "c"}})
+		h.e.HoldGenerations(false)
+		v = expect(t, h.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)
+		assertEqual(t, "[A] released status", v["instructions_status"], "completed")
+		if refuse {
+			expect(t, change, http.StatusConflict)
+			assertEqual(t, "[A] inputs kept", v["instruction_builder_inputs"], map[string]any{"a": "b"})
+			assertEqual(t, "[A] not dirty", v["instructions_dirty"], false)
+		} else {
+			expect(t, change, http.StatusOK)
+			assertEqual(t, "[A] inputs taken", v["instruction_builder_inputs"], map[string]any{"a": "c"})
+		}
+	}
+}
