@@ -222,8 +222,8 @@ func TestAccBadInput(t *testing.T) {
 		{
 			name:   "config is not JSON",
 			config: badAgent + "resource \"anyreach_agent_version\" \"test\" {\n  agent_id = anyreach_agent.test.id\n  config   = \"{not json\"\n}\n",
-			want: diagAt("Invalid JSON String Value", "anyreach_agent_version.test", "config",
-				words("A string value was provided that is not valid JSON string format")),
+			want: diagAt("Invalid JSON", "anyreach_agent_version.test", "config",
+				words("must be one JSON document")),
 			atPlan: true,
 		},
 		{
