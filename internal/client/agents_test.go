@@ -161,3 +161,39 @@ func TestUpdateAgentTolerates204(t *testing.T) {
 		t.Fatalf("UpdateAgent = %+v, %v", a, err)
 	}
 }
+
+// TestMetadataFilterMatchesTypes: a metadata filter pair is written as the
+// provider shows metadata, so "3" matches a stored number 3 and a stored
+// string "3"; only string pairs are left to the service.
+func TestMetadataFilterMatchesTypes(t *testing.T) {
+	t.Parallel()
+	var a Agent
+	if err := json.Unmarshal([]byte(`{"agent_id":"a","name":"n","active":true,"is_demo":false,"created_at":"t","updated_at":"t",`+
+		`"metadata":{"count":3,"ratio":1.0,"flag":true,"team":"dental","three":"3"}}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(a.Metadata); string(b) != `{"count":3,"flag":true,"ratio":1.0,"team":"dental","three":"3"}` {
+		t.Errorf("metadata lost its spelling: %s", b)
+	}
+	cases := []struct {
+		filter map[string]string
+		want   bool
+	}{
+		{map[string]string{"count": "3"}, true},
+		{map[string]string{"three": "3"}, true},
+		{map[string]string{"ratio": "1"}, true},
+		{map[string]string{"flag": "true"}, true},
+		{map[string]string{"flag": "false"}, false},
+		{map[string]string{"count": "4"}, false},
+		{map[string]string{"missing": "1"}, false},
+		{map[string]string{"team": "dental"}, true}, // matched by the service, not here
+	}
+	for _, tc := range cases {
+		if got := metadataMatches(a.Metadata, tc.filter); got != tc.want {
+			t.Errorf("filter %v: match %v, want %v", tc.filter, got, tc.want)
+		}
+	}
+	if got := stringMetadata(map[string]string{"count": "3", "team": "dental", "flag": "true"}); len(got) != 1 || got["team"] != "dental" {
+		t.Errorf("the service is sent %v, want only the string pair", got)
+	}
+}

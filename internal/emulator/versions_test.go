@@ -396,3 +396,32 @@ func TestGenerationHold(t *testing.T) {
 	assertEqual(t, "released over HTTP", status(), "completed")
 	expect(t, anon.do("PUT", "/_emulator/generation-hold", map[string]any{"until": "not a list"}), http.StatusBadRequest)
 }
+
+// TestInputsChangedWhileGenerating: by default a change of builder inputs
+// during a generation is taken (the generation ends with the new inputs); with
+// RefuseInputsWhileGenerating it is 409 and nothing changes. HoldGeneration
+// keeps the generation running until released, with no delay to race.
+func TestInputsChangedWhileGenerating(t *testing.T) {
+	t.Parallel()
+	for _, refuse := range []bool{false, true} {
+		h := newHarness(t, Options{RefuseInputsWhileGenerating: refuse})
+		id := h.createAgent(map[string]any{"name": "held"})
+		h.createVersion(id, map[string]any{"config": minimalConfig("x"), "instruction_builder_inputs": map[string]any{"a": "b"}})
+		h.e.HoldGeneration()
+		expect(t, h.do("POST", "/core/agents/"+id+"/versions/1/generate-instructions", nil), 202)
+		v := expect(t, h.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)
+		assertEqual(t, "[A] held status", v["instructions_status"], "generating")
+		change := h.do("PUT", "/core/agents/"+id+"/versions/1", map[string]any{"instruction_builder_inputs": map[string]any{"a": "c"}})
+		h.e.ReleaseGeneration()
+		v = expect(t, h.do("GET", "/core/agents/"+id+"/versions/1", nil), 200).obj(t)
+		assertEqual(t, "[A] released status", v["instructions_status"], "completed")
+		if refuse {
+			expect(t, change, http.StatusConflict)
+			assertEqual(t, "[A] inputs kept", v["instruction_builder_inputs"], map[string]any{"a": "b"})
+			assertEqual(t, "[A] not dirty", v["instructions_dirty"], false)
+		} else {
+			expect(t, change, http.StatusOK)
+			assertEqual(t, "[A] inputs taken", v["instruction_builder_inputs"], map[string]any{"a": "c"})
+		}
+	}
+}

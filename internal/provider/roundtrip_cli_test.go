@@ -86,6 +86,14 @@ func testRoundTrip(t *testing.T, opts emulator.Options, rng *rand.Rand) {
 	expectImportsOnly(t, out, 3)
 	w.mustRun(t, "apply", "-input=false", "-no-color", "import.plan")
 	w.expectExit(t, 0, "plan after the import", plan...)
+	expectSmallPrivateState(t, w.dir)
+	// The same by terraform import, after terraform state rm.
+	for _, addr := range []string{"anyreach_agent_version.v1", "anyreach_agent_version.v2"} {
+		w.mustRun(t, "state", "rm", addr)
+	}
+	w.mustRun(t, "import", "-input=false", "-no-color", "anyreach_agent_version.v1", agentID+"/1")
+	w.mustRun(t, "import", "-input=false", "-no-color", "anyreach_agent_version.v2", agentID+"/2")
+	w.expectExit(t, 0, "plan after terraform import", plan...)
 	w.writeFile(t, "main.tf", roundTripModule("RT agent renamed"))
 	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	w.expectExit(t, 0, "plan after the unrelated change", plan...)
@@ -114,6 +122,42 @@ func testRoundTrip(t *testing.T, opts emulator.Options, rng *rand.Rand) {
 	x.expectExit(t, 0, "plan after the unrelated change to the export", plan...)
 	after := heldByAnyreach(t, emu, agentID)
 	expectHeldAsBefore(t, before, after)
+}
+
+// expectSmallPrivateState checks that each version's private state (the
+// drift rule's baseline) is a small fraction of its config: never the
+// stored config a second time.
+func expectSmallPrivateState(t *testing.T, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Type      string `json:"type"`
+			Name      string `json:"name"`
+			Instances []struct {
+				Private    string `json:"private"`
+				Attributes struct {
+					Config string `json:"config"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(b, &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state.Resources {
+		if r.Type != "anyreach_agent_version" {
+			continue
+		}
+		for _, in := range r.Instances {
+			if limit := len(in.Attributes.Config) / 2; len(in.Private) > max(limit, 1024) {
+				t.Errorf("%s keeps %d bytes of private state for a %d-byte config", r.Name, len(in.Private), len(in.Attributes.Config))
+			}
+		}
+	}
 }
 
 // roundTripModule is the user's own configuration of the dashboard's agent:
