@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -33,6 +34,7 @@ const (
 var (
 	_ provider.Provider                   = &AnyreachProvider{}
 	_ provider.ProviderWithValidateConfig = &AnyreachProvider{}
+	_ provider.ProviderWithListResources  = &AnyreachProvider{}
 )
 
 // AnyreachProvider is the provider implementation.
@@ -196,6 +198,7 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 		slots: newSlotCoordinator(slotSettle), agents: newAgentReads(c.GetAgent)}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // providerSettings is the provider block after environment fallbacks. An
@@ -298,6 +301,17 @@ func (p *AnyreachProvider) Resources(_ context.Context) []func() resource.Resour
 		NewAgentVersionResource,
 		NewPublishResource,
 		NewSIPDeploymentResource,
+	}
+}
+
+// ListResources lists what terraform query (Terraform 1.14 and later) can
+// list: each resource type, found as anyreach-export finds it.
+func (p *AnyreachProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAgentListResource,
+		NewAgentVersionListResource,
+		NewPublishListResource,
+		NewSIPDeploymentListResource,
 	}
 }
 
