@@ -36,4 +36,18 @@ while IFS= read -r dir; do
     echo "FAILED  $rel"; echo "$out"; status=1
   fi
 done < <(find "$root/examples" -name '*.tf' -printf '%h\n' | sort -u)
+
+# Query files (list resources, Terraform 1.14 and later) are validated with -query.
+while IFS= read -r dir; do
+  rel=${dir#"$root"/}
+  copy="$work/$(echo "$rel" | tr '/' '_')"
+  mkdir -p "$copy"
+  cp -R "$dir/." "$copy/"
+  printf 'terraform {\n  required_providers {\n    anyreach = { source = "anyreach/anyreach" }\n  }\n}\n' >"$copy/zz_provider.tf"
+  if out=$("$terraform" -chdir="$copy" validate -query -no-color 2>&1); then
+    echo "ok      $rel"
+  else
+    echo "FAILED  $rel"; echo "$out"; status=1
+  fi
+done < <(find "$root/examples" -name '*.tfquery.hcl' -printf '%h\n' | sort -u)
 exit $status

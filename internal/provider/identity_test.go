@@ -1,0 +1,172 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
+)
+
+// identityConfig is an agent with two versions, one published outbound on
+// two numbers, and a SIP endpoint.
+func identityConfig(emu *testEmulator, which string) string {
+	return testAccPublishConfig(emu, which, []string{"+15550100001", "+15550100002"}, "outbound") + `
+resource "anyreach_sip_deployment" "test" {
+  agent_id   = anyreach_agent.test.id
+  depends_on = [anyreach_publish.test]
+}
+`
+}
+
+// identityChecks checks the identity of every resource of identityConfig
+// publishing version.
+func identityChecks(version int64) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectIdentityValueMatchesState("anyreach_agent.test", tfjsonpath.New("id")),
+		statecheck.ExpectIdentityValueMatchesStateAtPath("anyreach_agent_version.v1", tfjsonpath.New("agent_id"), tfjsonpath.New("agent_id")),
+		statecheck.ExpectIdentityValue("anyreach_agent_version.v1", tfjsonpath.New("version"), knownvalue.Int64Exact(1)),
+		statecheck.ExpectIdentityValue("anyreach_agent_version.v2", tfjsonpath.New("version"), knownvalue.Int64Exact(2)),
+		statecheck.ExpectIdentityValueMatchesStateAtPath("anyreach_publish.test", tfjsonpath.New("agent_id"), tfjsonpath.New("agent_id")),
+		statecheck.ExpectIdentityValue("anyreach_publish.test", tfjsonpath.New("version"), knownvalue.Int64Exact(version)),
+		statecheck.ExpectIdentityValue("anyreach_publish.test", tfjsonpath.New("direction"), knownvalue.StringExact("outbound")),
+		statecheck.ExpectIdentityValueMatchesStateAtPath("anyreach_sip_deployment.test", tfjsonpath.New("agent_id"), tfjsonpath.New("agent_id")),
+	}
+}
+
+// TestAccResourceIdentity: every resource type records its identity on
+// create, a promotion (an in-place change of anyreach_publish's version)
+// moves the publication's identity with it, and an import block that names
+// each object by its identity imports it with no change planned.
+func TestAccResourceIdentity(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	steps := []tfresource.TestStep{
+		{Config: identityConfig(emu, "v1"), ConfigStateChecks: identityChecks(1)},
+		{Config: identityConfig(emu, "v2"), ConfigStateChecks: identityChecks(2)},
+	}
+	for _, addr := range []string{"anyreach_agent.test", "anyreach_agent_version.v1", "anyreach_agent_version.v2", "anyreach_publish.test", "anyreach_sip_deployment.test"} {
+		steps = append(steps, tfresource.TestStep{
+			ResourceName:    addr,
+			ImportState:     true,
+			ImportStateKind: tfresource.ImportBlockWithResourceIdentity,
+		})
+	}
+	tfresource.UnitTest(t, tfresource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// TestAccResourceIdentity_stateFromEarlierRelease: state written by a
+// provider without identity (the release before it) gains the identity on
+// the next refresh without any change planned, also when an object was
+// deleted out of band since (its refresh must drop it, and the plan create
+// it again, although its state has no identity yet).
+func TestAccResourceIdentity_stateFromEarlierRelease(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	var sipAgent string
+	noOp := func(addr string) plancheck.PlanCheck {
+		return plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop)
+	}
+	tfresource.UnitTest(t, tfresource.TestCase{
+		TerraformVersionChecks: []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		Steps: []tfresource.TestStep{
+			{
+				ProtoV6ProviderFactories: withoutIdentityProviderFactories,
+				Config:                   identityConfig(emu, "v1"),
+				ConfigStateChecks:        []statecheck.StateCheck{captureAttr("anyreach_sip_deployment.test", "agent_id", &sipAgent)},
+			},
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				PreConfig: func() {
+					if err := emu.RemoveSIPEndpoint(sipAgent); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: identityConfig(emu, "v1"),
+				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					noOp("anyreach_agent.test"), noOp("anyreach_agent_version.v1"), noOp("anyreach_agent_version.v2"), noOp("anyreach_publish.test"),
+					plancheck.ExpectResourceAction("anyreach_sip_deployment.test", plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: identityChecks(1),
+			},
+			{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Config:                   identityConfig(emu, "v1"),
+				PlanOnly:                 true,
+			},
+		},
+	})
+}
+
+// withoutIdentityProviderFactories serve the provider as the release before
+// resource identity: the same resources without their identity schemas.
+var withoutIdentityProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
+	"anyreach": func() (tfprotov6.ProviderServer, error) {
+		p := &providerWithoutIdentity{AnyreachProvider: &AnyreachProvider{version: "test"}}
+		return &jsonReadServer{ProviderServer: providerserver.NewProtocol6(p)()}, nil
+	},
+}
+
+// providerWithoutIdentity is the provider with every resource wrapped in
+// resourceWithoutIdentity, and no list resources (they need identity).
+type providerWithoutIdentity struct {
+	*AnyreachProvider
+}
+
+var _ provider.Provider = &providerWithoutIdentity{}
+
+func (p *providerWithoutIdentity) Resources(ctx context.Context) []func() resource.Resource {
+	var out []func() resource.Resource
+	for _, f := range p.AnyreachProvider.Resources(ctx) {
+		out = append(out, func() resource.Resource { return resourceWithoutIdentity{f()} })
+	}
+	return out
+}
+
+func (p *providerWithoutIdentity) ListResources(context.Context) []func() list.ListResource {
+	return nil
+}
+
+// resourceWithoutIdentity passes on every method of a resource but
+// IdentitySchema.
+type resourceWithoutIdentity struct {
+	resource.Resource
+}
+
+func (r resourceWithoutIdentity) Configure(ctx context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	if c, ok := r.Resource.(resource.ResourceWithConfigure); ok {
+		c.Configure(ctx, req, resp)
+	}
+}
+
+func (r resourceWithoutIdentity) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	r.Resource.(resource.ResourceWithImportState).ImportState(ctx, req, resp)
+}
+
+func (r resourceWithoutIdentity) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if m, ok := r.Resource.(resource.ResourceWithModifyPlan); ok {
+		m.ModifyPlan(ctx, req, resp)
+	}
+}
+
+func (r resourceWithoutIdentity) ConfigValidators(ctx context.Context) []resource.ConfigValidator {
+	if v, ok := r.Resource.(resource.ResourceWithConfigValidators); ok {
+		return v.ConfigValidators(ctx)
+	}
+	return nil
+}
