@@ -4,11 +4,15 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -169,4 +173,59 @@ func (r resourceWithoutIdentity) ConfigValidators(ctx context.Context) []resourc
 		return v.ConfigValidators(ctx)
 	}
 	return nil
+}
+
+// TestImportByIdentity: an import block's identity names the same object as
+// the import ID it stands for, and an agent's identity takes an ID only
+// (name= is a form of the import ID).
+func TestImportByIdentity(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	type withIdentity interface {
+		resource.ResourceWithImportState
+		resource.ResourceWithIdentity
+	}
+	cases := []struct {
+		name     string
+		r        withIdentity
+		identity map[string]tftypes.Value
+		want     map[string]string // state attribute -> value, as Terraform would show it
+		wantErr  bool
+	}{
+		{name: "agent", r: &AgentResource{}, identity: map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "a1")},
+			want: map[string]string{"id": `"a1"`}},
+		{name: "agent by name", r: &AgentResource{}, identity: map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.String, "name=Front Desk")},
+			wantErr: true},
+		{name: "version", r: &AgentVersionResource{}, identity: map[string]tftypes.Value{
+			"agent_id": tftypes.NewValue(tftypes.String, "a1"), "version": tftypes.NewValue(tftypes.Number, 3)},
+			want: map[string]string{"id": `"a1/3"`, "agent_id": `"a1"`, "version": "3"}},
+		{name: "version zero", r: &AgentVersionResource{}, identity: map[string]tftypes.Value{
+			"agent_id": tftypes.NewValue(tftypes.String, "a1"), "version": tftypes.NewValue(tftypes.Number, 0)},
+			wantErr: true},
+		{name: "sip deployment", r: &SIPDeploymentResource{}, identity: map[string]tftypes.Value{"agent_id": tftypes.NewValue(tftypes.String, "a1")},
+			want: map[string]string{"id": `"a1"`, "agent_id": `"a1"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var is resource.IdentitySchemaResponse
+			tc.r.IdentitySchema(ctx, resource.IdentitySchemaRequest{}, &is)
+			var rs resource.SchemaResponse
+			tc.r.Schema(ctx, resource.SchemaRequest{}, &rs)
+			req := resource.ImportStateRequest{Identity: &tfsdk.ResourceIdentity{
+				Schema: is.IdentitySchema, Raw: tftypes.NewValue(is.IdentitySchema.Type().TerraformType(ctx), tc.identity)}}
+			resp := resource.ImportStateResponse{State: tfsdk.State{Schema: rs.Schema, Raw: tftypes.NewValue(rs.Schema.Type().TerraformType(ctx), nil)}}
+			tc.r.ImportState(ctx, req, &resp)
+			if tc.wantErr != resp.Diagnostics.HasError() {
+				t.Fatalf("error %v, want %v: %v", resp.Diagnostics.HasError(), tc.wantErr, resp.Diagnostics)
+			}
+			for name, want := range tc.want {
+				var v attr.Value
+				resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root(name), &v)...)
+				if got := v.String(); got != want {
+					t.Errorf("%s = %s, want %s", name, got, want)
+				}
+			}
+		})
+	}
 }

@@ -130,7 +130,10 @@ func agentFilterAttributes() map[string]listschema.Attribute {
 // agentFilter reads the filter of a list that selects agents.
 func agentFilter(ctx context.Context, config tfsdk.Config) (discovery.Filter, diag.Diagnostics) {
 	var cfg agentFilterConfig
-	diags := config.Get(ctx, &cfg)
+	var diags diag.Diagnostics
+	if !config.Raw.IsNull() { // a list block without a config block
+		diags = config.Get(ctx, &cfg)
+	}
 	f := discovery.Filter{Name: cfg.Name.ValueString()}
 	if !cfg.Metadata.IsNull() && !cfg.Metadata.IsUnknown() {
 		diags.Append(cfg.Metadata.ElementsAs(ctx, &f.Metadata, false)...)
