@@ -152,12 +152,13 @@ list "anyreach_sip_deployment" "all" {
 						knownvalue.StringExact("Multi Version version 4 (draft)")),
 					querycheck.ExpectLength("anyreach_agent_version.multi_published", 3),
 					querycheck.ExpectNoIdentity("anyreach_agent_version.multi_published", version(multi, 4)),
-					// The config as the import reads it: what the version was
-					// created with, without the values the server filled in.
+					// The config as the import reads it: without the values
+					// equal to the schema's defaults (provider "elevenlabs",
+					// speed 1.0), with the stock voice the service filled in.
 					querycheck.ExpectResourceKnownValues("anyreach_agent_version.multi_published", queryfilter.ByResourceIdentity(version(multi, 2)),
 						[]querycheck.KnownValueCheck{
 							{Path: tfjsonpath.New("config"), KnownValue: knownvalue.StringExact(
-								`{"instructions":"v2","llm":{"model":"gpt-4o","temperature":0.5},"starting_message":"Hello from Multi Version","type":"static_prompt","voice":{"provider":"elevenlabs"}}`)},
+								`{"instructions":"v2","llm":{"model":"gpt-4o","temperature":0.5},"starting_message":"Hello from Multi Version","type":"static_prompt","voice":{"voice_id":"21m00Tcm4TlvDq8ikWAM"}}`)},
 							{Path: tfjsonpath.New("generate_instructions"), KnownValue: knownvalue.Bool(false)},
 						}),
 
