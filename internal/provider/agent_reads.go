@@ -145,6 +145,11 @@ func newAPIClient(c *client.Client, agents *agentReads) *apiClient {
 
 // Reads.
 
+// reader is the client for read-only walks of the organization
+// (internal/discovery, behind the list resources): they write nothing, so
+// there is nothing to forget.
+func (a *apiClient) reader() *client.Client { return a.c }
+
 func (a *apiClient) ListAgents(ctx context.Context, opts client.AgentListOptions) ([]client.Agent, error) {
 	return a.c.ListAgents(ctx, opts)
 }

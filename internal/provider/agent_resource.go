@@ -161,6 +161,7 @@ func (r *AgentResource) Create(ctx context.Context, req resource.CreateRequest, 
 	resp.Diagnostics.Append(agentFromAPI(agent, &plan.AgentResourceModel)...)
 	resp.Diagnostics.Append(setMetadataTypes(ctx, resp.Private, agent.Metadata)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Read refreshes every argument from the API so dashboard edits show as drift.
@@ -170,6 +171,7 @@ func (r *AgentResource) Read(ctx context.Context, req resource.ReadRequest, resp
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
 	defer cancel()
 	agent, err := r.data.agents.get(ctx, state.ID.ValueString())
@@ -211,6 +213,7 @@ func (r *AgentResource) Update(ctx context.Context, req resource.UpdateRequest, 
 	resp.Diagnostics.Append(agentFromAPI(agent, &plan.AgentResourceModel)...)
 	resp.Diagnostics.Append(setMetadataTypes(ctx, resp.Private, agent.Metadata)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Delete deletes the agent; one that is already gone counts as deleted.
@@ -232,9 +235,14 @@ func (r *AgentResource) Delete(ctx context.Context, req resource.DeleteRequest, 
 const agentImportNamePrefix = "name="
 
 // ImportState accepts the agent ID, or name=<agent name> for an agent whose ID
-// is not at hand (for example one built in the dashboard).
+// is not at hand (for example one built in the dashboard); an import by
+// identity gives the ID.
 func (r *AgentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, byName, err := parseAgentImportID(req.ID)
+	importID, byIdentity := importIDOf[agentIdentity](ctx, req, &resp.Diagnostics)
+	id, byName, err := parseAgentImportID(importID)
+	if err == nil && byIdentity && byName {
+		err = fmt.Errorf("unexpected identity id (%q), expected an agent ID: name=AGENT_NAME is a form of the import ID only", importID)
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return

@@ -412,6 +412,7 @@ func (r *AgentVersionResource) Create(ctx context.Context, req resource.CreateRe
 	// The version exists from here on; keep it in state whatever happens next.
 	resp.Diagnostics.Append(r.written(ctx, v, &plan, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -459,6 +460,7 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
 	defer cancel()
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	agentID, number := state.AgentID.ValueString(), int(state.Version.ValueInt64())
 	v, err := r.data.client.GetVersion(ctx, agentID, number)
 	if client.IsNotFound(err) {
@@ -551,6 +553,7 @@ func (r *AgentVersionResource) Update(ctx context.Context, req resource.UpdateRe
 		resp.Diagnostics.Append(setConfigBaseline(ctx, resp.Private, plan.Config.ValueString(), recorded)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -641,14 +644,15 @@ func (r *AgentVersionResource) Delete(ctx context.Context, req resource.DeleteRe
 			state.Version.ValueInt64(), state.AgentID.ValueString()))
 }
 
-// ImportState accepts <agent_id>/<version>.
+// ImportState accepts <agent_id>/<version>, as the import ID or as the identity's agent_id and version.
 func (r *AgentVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	agentID, number, err := parseVersionImportID(req.ID)
+	id, _ := importIDOf[agentVersionIdentity](ctx, req, &resp.Diagnostics)
+	agentID, number, err := parseVersionImportID(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), agentID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("version"), int64(number))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("generate_instructions"), false)...)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -31,7 +32,10 @@ const (
 	defaultBaseURL = client.DefaultBaseURL
 )
 
-var _ provider.Provider = &AnyreachProvider{}
+var (
+	_ provider.Provider                  = &AnyreachProvider{}
+	_ provider.ProviderWithListResources = &AnyreachProvider{}
+)
 
 // AnyreachProvider is the provider implementation.
 type AnyreachProvider struct {
@@ -162,6 +166,7 @@ func (p *AnyreachProvider) Configure(ctx context.Context, req provider.Configure
 		slots: newSlotCoordinator(), agents: agents}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // providerSettings is the provider block after environment fallbacks. An
@@ -263,6 +268,17 @@ func (p *AnyreachProvider) Resources(_ context.Context) []func() resource.Resour
 		NewPublishResource,
 		NewAgentRoutingResource,
 		NewSIPDeploymentResource,
+	}
+}
+
+// ListResources lists what terraform query (Terraform 1.14 and later) can
+// list: each resource type, found as anyreach-export finds it.
+func (p *AnyreachProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewAgentListResource,
+		NewAgentVersionListResource,
+		NewPublishListResource,
+		NewSIPDeploymentListResource,
 	}
 }
 

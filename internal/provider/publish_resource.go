@@ -66,9 +66,11 @@ type PublishResourceModel struct {
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
-// Metadata sets the resource type name.
+// Metadata sets the resource type name. The identity (agent, version,
+// direction) changes with a promotion, which is an in-place update.
 func (r *PublishResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_publish"
+	resp.ResourceBehavior.MutableIdentity = true
 }
 
 // Schema describes anyreach_publish.
@@ -290,6 +292,7 @@ func (r *PublishResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Read derives the numbers and slots from one agent GET.
@@ -301,6 +304,7 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
 	defer cancel()
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	agentID := state.AgentID.ValueString()
 	agent, err := r.data.agents.get(ctx, agentID)
 	if client.IsNotFound(err) {
@@ -321,16 +325,24 @@ func (r *PublishResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.State.RemoveResource(ctx)
 		return
 	}
-	direction := state.Direction.ValueString()
+	publicationFromSlots(agent, summary, &state, &resp.Diagnostics)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
+}
+
+// publicationFromSlots records in m what the agent's phone-number slots say
+// of its published version summary: the numbers whose slot in m's direction
+// holds it, and the direction itself when m has none yet (an import).
+func publicationFromSlots(agent *client.Agent, summary *client.VersionSummary, m *PublishResourceModel, diags *diag.Diagnostics) {
+	direction := m.Direction.ValueString()
 	if direction == "" {
 		direction = routing.InferDirection(agent.PhoneNumbers, summary.VersionID)
 	}
 	held := routing.Holding(agent.PhoneNumbers, summary.VersionID, direction)
-	state.Direction = types.StringValue(direction)
-	state.PhoneNumbers = stringSet(held, &resp.Diagnostics)
-	state.VersionID = types.StringValue(summary.VersionID)
-	state.ID = types.StringValue(versionID(agent.ID, summary.Version))
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	m.Direction = types.StringValue(direction)
+	m.PhoneNumbers = stringSet(held, diags)
+	m.VersionID = types.StringValue(summary.VersionID)
+	m.ID = types.StringValue(versionID(agent.ID, summary.Version))
 }
 
 // Update writes the planned version over the wanted slots and, in the same
@@ -376,6 +388,7 @@ func (r *PublishResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	resp.Diagnostics.Append(r.unassignSlots(ctx, agentID, int(plan.Version.ValueInt64()), unassign)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Delete clears the slots that still hold this version and that no other
@@ -454,9 +467,11 @@ func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, num
 // ImportState accepts <agent_id>/<version> of a published version, and Read
 // then reconstructs the numbers and direction from the slots; or
 // <agent_id>/<version>/<direction>, for a version that holds other numbers
-// inbound than outbound and so is two publications, one per direction.
+// inbound than outbound and so is two publications, one per direction. An
+// import by identity gives the same parts.
 func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	agentID, number, direction, err := parsePublishImportID(req.ID)
+	id, _ := importIDOf[publishIdentity](ctx, req, &resp.Diagnostics)
+	agentID, number, direction, err := parsePublishImportID(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return

@@ -151,3 +151,18 @@ func stateJSONValue(v tftypes.Value) (any, error) {
 	}
 	return nil, fmt.Errorf("cannot encode a %s as JSON", t)
 }
+
+// The list resource RPCs (terraform query) are not part of
+// tfprotov6.ProviderServer, which jsonReadServer embeds, so they are passed
+// on to the framework's server explicitly.
+var _ tfprotov6.ProviderServerWithListResource = &jsonReadServer{}
+
+// ValidateListResourceConfig passes the call on to the framework.
+func (s *jsonReadServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
+	return s.ProviderServer.(tfprotov6.ListResourceServer).ValidateListResourceConfig(ctx, req)
+}
+
+// ListResource passes the call on to the framework.
+func (s *jsonReadServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.ProviderServer.(tfprotov6.ListResourceServer).ListResource(ctx, req)
+}

@@ -113,6 +113,7 @@ func (r *SIPDeploymentResource) Create(ctx context.Context, req resource.CreateR
 	}
 	sipFromAPI(agentID, ep, &plan)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Read refreshes the endpoint from the agent; a removed endpoint leaves state.
@@ -122,6 +123,7 @@ func (r *SIPDeploymentResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
 	defer cancel()
 	agentID := state.AgentID.ValueString()
@@ -149,6 +151,7 @@ func (r *SIPDeploymentResource) Update(ctx context.Context, req resource.UpdateR
 	var plan SIPDeploymentResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Delete removes the endpoint where the service allows it.
@@ -200,14 +203,15 @@ func undeploySIP(ctx context.Context, c *apiClient, agentID string) (left, err e
 	return err, nil
 }
 
-// ImportState accepts the agent ID.
+// ImportState accepts the agent ID, as the import ID or the identity's agent_id.
 func (r *SIPDeploymentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := checkAgentIDImport(req.ID, "AGENT_ID"); err != nil {
+	id, _ := importIDOf[sipDeploymentIdentity](ctx, req, &resp.Diagnostics)
+	if err := checkAgentIDImport(id, "AGENT_ID"); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }
 
 func sipFromAPI(agentID string, ep *client.SIPEndpoint, m *SIPDeploymentResourceModel) {

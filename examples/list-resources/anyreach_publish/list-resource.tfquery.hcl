@@ -1,0 +1,8 @@
+# Which version of one agent answers which phone numbers.
+list "anyreach_publish" "front_desk" {
+  provider = anyreach
+
+  config {
+    agent_id = "6f1c9a52-8d4e-4b1f-9c3a-2e7d5b8f0a14"
+  }
+}

@@ -1,0 +1,8 @@
+import {
+  to = anyreach_publish.scheduler
+  identity = {
+    agent_id  = "6f1c9a52-8d4e-4b1f-9c3a-2e7d5b8f0a14"
+    version   = 3
+    direction = "inbound" # optional: read from the phone numbers' slots when left out
+  }
+}

@@ -1,0 +1,6 @@
+// Stands in for Terraform's nested consul state backend module, which the
+// published module zip leaves out. The backend is the in-memory one: the
+// acceptance suite never stores state remotely.
+module github.com/hashicorp/terraform/internal/backend/remote-state/consul
+
+go 1.25

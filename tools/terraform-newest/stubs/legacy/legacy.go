@@ -1,0 +1,2 @@
+// Package legacy is empty (see go.mod).
+package legacy
