@@ -45,8 +45,9 @@ func NewServer(version string) func() tfprotov6.ProviderServer {
 type jsonReadServer struct {
 	tfprotov6.ProviderServer
 
-	once  sync.Once
-	types map[string]tftypes.Type // resource type name -> its state's type
+	once       sync.Once
+	types      map[string]tftypes.Type // resource type name -> its state's type
+	identities map[string]tftypes.Type // resource type name -> its identity's type
 }
 
 // resourceType returns the state type of a resource, from the provider's own schema.
@@ -60,31 +61,58 @@ func (s *jsonReadServer) resourceType(ctx context.Context, name string) (tftypes
 		for n, sch := range resp.ResourceSchemas {
 			s.types[n] = sch.ValueType()
 		}
+		s.identities = map[string]tftypes.Type{}
+		ids, err := s.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+		if err != nil || ids == nil {
+			return
+		}
+		for n, sch := range ids.IdentitySchemas {
+			s.identities[n] = sch.ValueType()
+		}
 	})
 	t, ok := s.types[name]
 	return t, ok
 }
 
-// ReadResource refreshes through the framework and sends the new state as JSON.
-// Anything it cannot re-encode is passed on as the framework wrote it.
+// asJSON re-encodes a MessagePack value of type typ as JSON; it returns
+// nil when it cannot.
+func asJSON(v *tfprotov6.DynamicValue, typ tftypes.Type) *tfprotov6.DynamicValue {
+	if v == nil || len(v.MsgPack) == 0 {
+		return nil
+	}
+	val, err := v.Unmarshal(typ)
+	if err != nil {
+		return nil
+	}
+	js, err := stateJSON(val)
+	if err != nil {
+		return nil
+	}
+	return &tfprotov6.DynamicValue{JSON: js}
+}
+
+// ReadResource refreshes through the framework and sends the new state, and
+// the resource's identity (Terraform 1.12 and later), as JSON: the identity
+// holds a version number too, and Terraform compares it with the state
+// file's the same way. Anything it cannot re-encode is passed on as the
+// framework wrote it.
 func (s *jsonReadServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
 	resp, err := s.ProviderServer.ReadResource(ctx, req)
-	if err != nil || resp == nil || resp.NewState == nil || len(resp.NewState.MsgPack) == 0 {
+	if err != nil || resp == nil {
 		return resp, err
 	}
 	typ, ok := s.resourceType(ctx, req.TypeName)
 	if !ok {
 		return resp, nil
 	}
-	v, err := resp.NewState.Unmarshal(typ)
-	if err != nil {
-		return resp, nil //nolint:nilerr // keep the framework's own encoding
+	if js := asJSON(resp.NewState, typ); js != nil {
+		resp.NewState = js
 	}
-	js, err := stateJSON(v)
-	if err != nil {
-		return resp, nil //nolint:nilerr // keep the framework's own encoding
+	if idType, ok := s.identities[req.TypeName]; ok && resp.NewIdentity != nil {
+		if js := asJSON(resp.NewIdentity.IdentityData, idType); js != nil {
+			resp.NewIdentity = &tfprotov6.ResourceIdentityData{IdentityData: js}
+		}
 	}
-	resp.NewState = &tfprotov6.DynamicValue{JSON: js}
 	return resp, nil
 }
 
