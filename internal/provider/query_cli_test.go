@@ -41,10 +41,36 @@ list "anyreach_sip_deployment" "all" {
 `
 
 // exportSeedQueryResults is how many objects adoptQuery finds in exportSeed:
-// 8 agents, all 9 of their versions, 6 publications (Front Desk inbound and
-// outbound, Call Center both, Multi Version 2 on a number and 3 on the web
-// only, Tom & Jerry's Café outbound) and Call Center's SIP endpoint.
-const exportSeedQueryResults = 8 + 9 + 6 + 1
+// every agent and every version, one publication per version and direction
+// that holds numbers, one for an agent's live (newest published) version when
+// it holds no number (published on the web only), and each SIP endpoint.
+func exportSeedQueryResults() int {
+	n := 0
+	for _, a := range exportSeed {
+		n++ // the agent
+		live := -1
+		for i, v := range a.versions {
+			if v.published || len(v.publish) > 0 {
+				live = i
+			}
+		}
+		for i, v := range a.versions {
+			n++ // the version
+			directions := map[string]bool{}
+			for _, p := range v.publish {
+				directions[p.direction] = true
+			}
+			n += len(directions)
+			if i == live && len(v.publish) == 0 {
+				n++ // live on the web only
+			}
+		}
+		if a.sip {
+			n++
+		}
+	}
+	return n
+}
 
 // TestAccCLIQueryGeneratesAdoptingConfig adopts an organization holding
 // agents in every shape with terraform query (Terraform 1.14 and later): the
@@ -81,12 +107,13 @@ func testQueryGeneratesAdoptingConfig(t *testing.T, opts emulator.Options) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(string(generated), "import {"); n != exportSeedQueryResults {
-		t.Fatalf("the generated configuration imports %d objects, want %d:\n%s", n, exportSeedQueryResults, generated)
+	want := exportSeedQueryResults()
+	if n := strings.Count(string(generated), "import {"); n != want {
+		t.Fatalf("the generated configuration imports %d objects, want %d:\n%s", n, want, generated)
 	}
 	plan := []string{"plan", "-input=false", "-no-color", "-detailed-exitcode"}
 	out = w.expectExit(t, 2, "the plan of the generated configuration", plan...)
-	expectImportsOnly(t, out, exportSeedQueryResults)
+	expectImportsOnly(t, out, want)
 	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	w.expectExit(t, 0, "the plan after importing the generated configuration", plan...)
 }
