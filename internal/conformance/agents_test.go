@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"reflect"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
+	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
@@ -51,7 +53,7 @@ func TestAgents(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, x := range []*client.Agent{a, got} {
-			if x.Description != "desc" || x.Active || !x.IsDemo || !reflect.DeepEqual(x.Metadata, map[string]any{"team": "dental", "n": 3.0}) {
+			if x.Description != "desc" || x.Active || !x.IsDemo || !configjson.Equal(x.Metadata, map[string]any{"team": "dental", "n": json.Number("3.0")}) {
 				t.Errorf("agent = %+v", x)
 			}
 		}
