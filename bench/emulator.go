@@ -172,10 +172,10 @@ func (e *emulator) counts(ctx context.Context) (requestCounts, error) {
 	return out.Counts, nil
 }
 
-// api sends one /core request with the emulator's credential; the benchmark
+// post sends one /core POST with the emulator's credential; the benchmark
 // uses it to create the prerequisites of a resource outside Terraform.
-func (e *emulator) api(ctx context.Context, method, path string, body, out any) error {
-	return e.call(ctx, method, path, body, out, true)
+func (e *emulator) post(ctx context.Context, path string, body, out any) error {
+	return e.call(ctx, "POST", path, body, out, true)
 }
 
 func (e *emulator) call(ctx context.Context, method, path string, body, out any, auth bool) error {

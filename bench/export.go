@@ -89,12 +89,12 @@ func seedExport(ctx context.Context, s settings, emu *emulator, n int) error {
 				var agent struct {
 					ID string `json:"agent_id"`
 				}
-				err := emu.api(ctx, "POST", "/core/agents", map[string]any{"name": fmt.Sprintf("Export agent %03d", i)}, &agent)
+				err := emu.post(ctx, "/core/agents", map[string]any{"name": fmt.Sprintf("Export agent %03d", i)}, &agent)
 				if err == nil {
-					err = emu.api(ctx, "POST", "/core/agents/"+agent.ID+"/versions", map[string]any{"config": config}, nil)
+					err = emu.post(ctx, "/core/agents/"+agent.ID+"/versions", map[string]any{"config": config}, nil)
 				}
 				if err == nil {
-					err = emu.api(ctx, "POST", "/core/agents/"+agent.ID+"/versions/1/publish", map[string]any{}, nil)
+					err = emu.post(ctx, "/core/agents/"+agent.ID+"/versions/1/publish", map[string]any{}, nil)
 				}
 				if err != nil {
 					errs <- err

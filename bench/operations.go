@@ -249,7 +249,7 @@ func operationSpecs(cfg map[string]any) []opSpec {
 				if err := createVersion(ctx, e, id, cfg); err != nil {
 					return nil, nil, err
 				}
-				if err := e.api(ctx, "POST", "/core/agents/"+id+"/versions/1/publish", map[string]any{}, nil); err != nil {
+				if err := e.post(ctx, "/core/agents/"+id+"/versions/1/publish", map[string]any{}, nil); err != nil {
 					return nil, nil, err
 				}
 				return map[string]string{"agent_id": id}, nil, nil
@@ -321,12 +321,12 @@ func createAgent(ctx context.Context, e *emulator, name string) (string, error) 
 	var a struct {
 		AgentID string `json:"agent_id"`
 	}
-	if err := e.api(ctx, "POST", "/core/agents", map[string]any{"name": name}, &a); err != nil {
+	if err := e.post(ctx, "/core/agents", map[string]any{"name": name}, &a); err != nil {
 		return "", err
 	}
 	return a.AgentID, nil
 }
 
 func createVersion(ctx context.Context, e *emulator, agentID string, cfg map[string]any) error {
-	return e.api(ctx, "POST", "/core/agents/"+agentID+"/versions", map[string]any{"config": cfg}, nil)
+	return e.post(ctx, "/core/agents/"+agentID+"/versions", map[string]any{"config": cfg}, nil)
 }

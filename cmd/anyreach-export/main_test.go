@@ -286,7 +286,7 @@ func TestReexportAfterDeleteKeepsNames(t *testing.T) {
 // answers ends the export with a clear error within --timeout.
 func TestHostThatNeverAnswers(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}

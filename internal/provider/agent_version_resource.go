@@ -227,7 +227,7 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 
 	var changed []path.Path
-	configChanged, diags := r.planConfig(ctx, rule, &plan, state, recorded)
+	configChanged, diags := r.planConfig(rule, &plan, state, recorded)
 	resp.Diagnostics.Append(diags...)
 	if configChanged {
 		changed = append(changed, path.Root("config"))
@@ -305,7 +305,7 @@ func (r *AgentVersionResource) ModifyPlan(ctx context.Context, req resource.Modi
 // planConfig plans config against state by the drift rule
 // (config_drift.go): equivalent text keeps state's, anything else is a
 // change. It reports whether config changes.
-func (r *AgentVersionResource) planConfig(ctx context.Context, rule *configRule, plan *AgentVersionResourceModel, state AgentVersionResourceModel,
+func (r *AgentVersionResource) planConfig(rule *configRule, plan *AgentVersionResourceModel, state AgentVersionResourceModel,
 	recorded *configBaseline) (bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	switch {

@@ -147,11 +147,12 @@ func (r *configRule) planned(prior, planned string, baseline *configBaseline) (d
 	}
 	wanted, err := configjson.Decode(planned)
 	if err != nil {
-		return driftAnswer{Config: planned, Changed: true}, nil // the config type reports malformed JSON
+		// Not an error here: the attribute's validator reports malformed JSON.
+		return driftAnswer{Config: planned, Changed: true}, nil //nolint:nilerr // reported by the validator
 	}
 	stored, err := configjson.Decode(prior)
 	if err != nil {
-		return driftAnswer{Config: planned, Changed: true}, nil
+		return driftAnswer{Config: planned, Changed: true}, nil //nolint:nilerr // state that is not JSON is replaced by the plan
 	}
 	if r.equivalent(wanted, stored) {
 		return keep, nil

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"sync"
@@ -183,14 +184,31 @@ func stateJSONValue(v tftypes.Value) (any, error) {
 // The list resource RPCs (terraform query) are not part of
 // tfprotov6.ProviderServer, which jsonReadServer embeds, so they are passed
 // on to the framework's server explicitly.
-var _ tfprotov6.ProviderServerWithListResource = &jsonReadServer{}
+var _ tfprotov6.ListResourceServer = &jsonReadServer{}
 
 // ValidateListResourceConfig passes the call on to the framework.
 func (s *jsonReadServer) ValidateListResourceConfig(ctx context.Context, req *tfprotov6.ValidateListResourceConfigRequest) (*tfprotov6.ValidateListResourceConfigResponse, error) {
-	return s.ProviderServer.(tfprotov6.ListResourceServer).ValidateListResourceConfig(ctx, req)
+	ls, err := s.listServer()
+	if err != nil {
+		return nil, err
+	}
+	return ls.ValidateListResourceConfig(ctx, req)
 }
 
 // ListResource passes the call on to the framework.
 func (s *jsonReadServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
-	return s.ProviderServer.(tfprotov6.ListResourceServer).ListResource(ctx, req)
+	ls, err := s.listServer()
+	if err != nil {
+		return nil, err
+	}
+	return ls.ListResource(ctx, req)
+}
+
+// listServer is the framework's server as a list resource server.
+func (s *jsonReadServer) listServer() (tfprotov6.ListResourceServer, error) {
+	ls, ok := s.ProviderServer.(tfprotov6.ListResourceServer)
+	if !ok {
+		return nil, errors.New("the provider server does not serve list resources")
+	}
+	return ls, nil
 }
