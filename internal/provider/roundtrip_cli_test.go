@@ -113,8 +113,10 @@ func testRoundTrip(t *testing.T, opts emulator.Options, rng *rand.Rand) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("anyreach-export: %v\n%s", err, b)
 	}
+	// The agent, its live and draft versions, and the live version's
+	// publication on the web only.
 	out = x.expectExit(t, 2, "the exported module imports", append(plan, "-out=import.plan")...)
-	expectImportsOnly(t, out, 3)
+	expectImportsOnly(t, out, 4)
 	x.mustRun(t, "apply", "-input=false", "-no-color", "import.plan")
 	x.expectExit(t, 0, "plan after importing the export", plan...)
 	renameExportedAgent(t, x.dir, "RT agent renamed", "RT agent again")
