@@ -6,7 +6,7 @@
 //
 // It knows nothing of Terraform or HTTP. The rule that decides what a
 // difference between a configuration and the stored config means is the
-// provider's (internal/provider/config_model.go); this package supplies the
+// provider's (internal/provider/config_drift.go); this package supplies the
 // pieces that rule and the exporter share, so an exported config is written
 // exactly as the provider's import reads it.
 package configjson
