@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -124,12 +123,12 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, v any, d
 func (v agentIdentity) importID() string { return v.ID.ValueString() }
 
 func (v agentVersionIdentity) importID() string {
-	return fmt.Sprintf("%s/%d", v.AgentID.ValueString(), v.Version.ValueInt64())
+	return versionID(v.AgentID.ValueString(), v.Version.ValueInt64())
 }
 
 // importID is AGENT_ID/VERSION, with /DIRECTION when the identity gives one.
 func (v publishIdentity) importID() string {
-	id := fmt.Sprintf("%s/%d", v.AgentID.ValueString(), v.Version.ValueInt64())
+	id := versionID(v.AgentID.ValueString(), v.Version.ValueInt64())
 	if d := v.Direction.ValueString(); d != "" {
 		id += "/" + d
 	}
