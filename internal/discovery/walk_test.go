@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 )
@@ -35,11 +34,12 @@ func TestWalkIsBounded(t *testing.T) {
 			inflight--
 			mu.Unlock()
 		}()
-		// Hold the first requests until as many as allowed are in flight (a
-		// walk that never gets there fails below, after the fallback).
+		// Hold every request until as many as allowed are in flight: decided
+		// from the count, never from elapsed time (a walk that never gets
+		// there blocks until the test binary's -timeout, a loud failure).
 		select {
 		case <-full:
-		case <-time.After(10 * time.Second):
+		case <-r.Context().Done():
 		}
 		id := strings.TrimPrefix(r.URL.Path, "/core/agents/")
 		if id == "gone" {
