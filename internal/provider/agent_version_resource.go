@@ -489,6 +489,12 @@ func (r *AgentVersionResource) Read(ctx context.Context, req resource.ReadReques
 		resp.Diagnostics.AddError("Unexpected config from the API", err.Error())
 		return
 	}
+	if ans.Unchecked {
+		resp.Diagnostics.AddWarning("Agent version config not checked for drift",
+			fmt.Sprintf("The stored config of version %d of agent %s differs from the one the provider last saw, and the AgentConfig "+
+				"schema needed to tell an edit from a value the schema implies could not be fetched, so state keeps the config as it "+
+				"was. The next refresh with the schema available shows any edit.", number, agentID))
+	}
 	state.Config = newConfigValue(ans.Config)
 	if ans.Config != prior || !recorded.same(ans.Baseline) {
 		// Private state is rewritten only when it changes: plan -refresh-only

@@ -39,6 +39,9 @@ type privateReader interface {
 type configBaseline struct {
 	value   any
 	adopted bool
+	// held marks a value kept as the rule holds it (configRule.held): what
+	// the schema implies left out, so comparing it needs the schema.
+	held bool
 }
 
 // same reports whether two baselines say the same (nil for none).
@@ -46,7 +49,7 @@ func (b *configBaseline) same(o *configBaseline) bool {
 	if b == nil || o == nil {
 		return b == o
 	}
-	return b.adopted == o.adopted && (b.value == nil) == (o.value == nil) && configjson.Equal(b.value, o.value)
+	return b.adopted == o.adopted && b.held == o.held && (b.value == nil) == (o.value == nil) && configjson.Equal(b.value, o.value)
 }
 
 const (
@@ -61,6 +64,7 @@ const (
 type baselineRecord struct {
 	Patch   []patchOp `json:"patch"`
 	Adopted bool      `json:"adopted,omitempty"`
+	Held    bool      `json:"held,omitempty"`
 }
 
 // patchOp sets the value at a path (keys and array indexes) or deletes it.
@@ -92,7 +96,7 @@ func getConfigBaseline(ctx context.Context, private privateReader, config string
 		if !ok {
 			return nil
 		}
-		return &configBaseline{value: v, adopted: rec.Adopted}
+		return &configBaseline{value: v, adopted: rec.Adopted, held: rec.Held}
 	}
 	return legacyConfigBaseline(ctx, private, base, shape)
 }
@@ -142,7 +146,7 @@ func setConfigBaseline(ctx context.Context, private privateState, config string,
 		diags.Append(private.SetKey(ctx, baselineKey, nil)...)
 		return diags
 	}
-	rec := baselineRecord{Patch: diffJSON(base, b.value, nil, nil), Adopted: b.adopted}
+	rec := baselineRecord{Patch: diffJSON(base, b.value, nil, nil), Adopted: b.adopted, Held: b.held}
 	if rec.Patch == nil {
 		rec.Patch = []patchOp{}
 	}

@@ -111,6 +111,10 @@ type driftAnswer struct {
 	// WrittenKeysOnly (driftPlan) says the schema was not available, so the
 	// comparison was on the keys the configuration writes.
 	WrittenKeysOnly bool
+	// Unchecked (driftRefresh) says the stored config differs from the
+	// baseline and the schema needed to compare them was not available:
+	// state was left as it was.
+	Unchecked bool
 }
 
 // decide answers a question about a version's config: the one entry point
@@ -120,22 +124,50 @@ func (r *configRule) decide(q driftQuery) (driftAnswer, error) {
 	case driftWrite:
 		if q.Planned == "" {
 			s, err := configjson.Encode(r.schema().Minimal(q.Server))
-			return driftAnswer{Config: s, Baseline: &configBaseline{value: q.Server, adopted: true}}, err
+			return driftAnswer{Config: s, Baseline: r.baselineOf(q.Server, true)}, err
 		}
-		return driftAnswer{Config: q.Planned, Baseline: &configBaseline{value: q.Server}}, nil
+		return driftAnswer{Config: q.Planned, Baseline: r.baselineOf(q.Server, false)}, nil
 	case driftPlan:
 		return r.planned(q.Prior, q.Planned, q.Baseline)
 	}
 	var baseline any
 	adopted := q.Prior == ""
 	if q.Baseline != nil {
-		baseline, adopted = q.Baseline.value, adopted || q.Baseline.adopted
+		if q.Baseline.value != nil && configjson.Equal(q.Server, q.Baseline.value) {
+			// Nothing changed since the baseline was taken (the common
+			// refresh): no schema is needed to say so.
+			return driftAnswer{Config: q.Prior, Baseline: q.Baseline}, nil
+		}
+		if q.Baseline.held && r.schema() == nil {
+			// The baseline leaves out what the schema implies, and the schema
+			// cannot be had now: keep state as it is and say so, rather than
+			// show every implied value as drift.
+			return driftAnswer{Config: q.Prior, Baseline: q.Baseline, Unchecked: true}, nil
+		}
+		baseline, adopted = r.held(q.Baseline.value), adopted || q.Baseline.adopted
 	}
-	cfg, next, err := r.refreshed(q.Prior, baseline, q.Server)
+	cfg, next, err := r.refreshed(q.Prior, baseline, r.held(q.Server))
 	if cfg != q.Prior && (baseline == nil || q.Prior == "") {
 		adopted = true // taken from the service, not written by the user
 	}
-	return driftAnswer{Config: cfg, Baseline: &configBaseline{value: next, adopted: adopted}}, err
+	if q.Baseline != nil && cfg == q.Prior && configjson.Equal(next, baseline) {
+		return driftAnswer{Config: cfg, Baseline: q.Baseline}, err // the record stays byte for byte
+	}
+	return driftAnswer{Config: cfg, Baseline: &configBaseline{value: next, adopted: adopted, held: r.schema() != nil}}, err
+}
+
+// held is a stored config as the baseline keeps it: without what the rule
+// treats as absent (the service's own keys, declared fields left null and
+// values equal to their schema default), so private state holds what the
+// service filled or normalized beyond the schema, not every implied value
+// again. Without a schema it is the stored config as it is.
+func (r *configRule) held(server any) any {
+	return r.schema().Minimal(server)
+}
+
+// baselineOf is the baseline for the API's answer server.
+func (r *configRule) baselineOf(server any, adopted bool) *configBaseline {
+	return &configBaseline{value: r.held(server), adopted: adopted, held: r.schema() != nil}
 }
 
 // planned decides whether the planned config changes the one in state.

@@ -366,3 +366,66 @@ func (p *memoryPrivate) SetKey(_ context.Context, k string, v []byte) diag.Diagn
 	}
 	return nil
 }
+
+// TestConfigRuleHeldBaseline: the baseline leaves out what the schema
+// implies (declared fields the service writes as null, default values), so
+// on a wire that writes every unset optional field as null the record stays
+// a few bytes, refreshes still find no drift in the service's own answer and
+// still show an edit, and without the schema a refresh keeps state and says
+// it could not compare rather than showing every implied value as drift.
+func TestConfigRuleHeldBaseline(t *testing.T) {
+	t.Parallel()
+	shape := testShape(t)
+	const user = `{"type":"static_prompt","instructions":"x","llm":{"model":"m"},"voice":{"language":"en-us"}}`
+	// The null-writing wire's answer: defaults filled, unset declared fields null.
+	const answer = `{"type":"static_prompt","instructions":"x","starting_message":null,"tools":null,"llm":{"model":"m","temperature":0.7,"max_tokens":1024},` +
+		`"voice":{"provider":null,"language":"en-US","speed":1.0,"emotion":"neutral","voice_id":"stock"},"stt":null,"max_tool_steps":10}`
+	r := &configRule{shape: shape}
+	written, err := r.decide(driftQuery{Question: driftWrite, Planned: user, Server: mustJSON(t, answer)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	private := &memoryPrivate{}
+	if diags := setConfigBaseline(t.Context(), private, written.Config, written.Baseline); diags.HasError() {
+		t.Fatal(diags)
+	}
+	record := string(private.keys[baselineKey])
+	for _, implied := range []string{"null", "temperature", "max_tool_steps", "emotion"} {
+		if strings.Contains(record, implied) {
+			t.Errorf("the record keeps %q, which the schema implies: %s", implied, record)
+		}
+	}
+	if !strings.Contains(record, "stock") {
+		t.Errorf("the record lost the value the service filled beyond the schema: %s", record)
+	}
+	recorded := getConfigBaseline(t.Context(), private, written.Config, nil)
+
+	refresh := func(r *configRule, server string) driftAnswer {
+		t.Helper()
+		ans, err := r.decide(driftQuery{Question: driftRefresh, Prior: user, Server: mustJSON(t, server), Baseline: recorded})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ans
+	}
+	if ans := refresh(&configRule{shape: shape}, answer); ans.Config != user || !recorded.same(ans.Baseline) || ans.Unchecked {
+		t.Errorf("the service's own answer must be no drift, with the record left as it is: %+v", ans)
+	}
+	edited := strings.Replace(answer, `"temperature":0.7`, `"temperature":1.9`, 1)
+	if ans := refresh(&configRule{shape: shape}, edited); !strings.Contains(ans.Config, `"temperature":1.9`) {
+		t.Errorf("an edit of a default the config leaves out must show: %s", ans.Config)
+	}
+	unavailable := &configRule{load: func() *configjson.Shape { return nil }}
+	if ans := refresh(unavailable, edited); ans.Config != user || !ans.Unchecked || !recorded.same(ans.Baseline) {
+		t.Errorf("without the schema a refresh must keep state and say it could not compare: %+v", ans)
+	}
+
+	// A record of the whole answer (written before baselines were held)
+	// is compared the same way and left byte for byte when nothing changed.
+	whole := &configBaseline{value: mustJSON(t, answer)}
+	ans, err := r.decide(driftQuery{Question: driftRefresh, Prior: user, Baseline: whole,
+		Server: mustJSON(t, answer[:len(answer)-1]+`,"config_revision":2}`)})
+	if err != nil || ans.Config != user || ans.Baseline != whole {
+		t.Errorf("a whole-answer record must be kept as it is when nothing the rule compares changed: %+v %v", ans, err)
+	}
+}
