@@ -12,6 +12,7 @@ import (
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
+	"github.com/anyreach/terraform-provider-anyreach/internal/versionid"
 )
 
 // renderAgentFile is an agent's file: its resources, under a comment
@@ -138,16 +139,16 @@ func renderImports(records []agentRecord) *hclwrite.File {
 	for _, r := range records {
 		addImport(imports, ref("anyreach_agent", r.Resource), r.ID)
 		for _, v := range r.Versions {
-			addImport(imports, ref("anyreach_agent_version", v.Resource), fmt.Sprintf("%s/%d", r.ID, v.Version))
+			addImport(imports, ref("anyreach_agent_version", v.Resource), versionid.Format(r.ID, v.Version))
 		}
 		for _, p := range r.Publications {
-			id := fmt.Sprintf("%s/%d", r.ID, p.Version)
+			direction := ""
 			if !p.webOnly() {
 				// The direction in the ID keeps the two publications of a
 				// version that holds other numbers inbound than outbound apart.
-				id += "/" + p.Direction
+				direction = p.Direction
 			}
-			addImport(imports, ref("anyreach_publish", p.Resource), id)
+			addImport(imports, ref("anyreach_publish", p.Resource), versionid.FormatPublication(r.ID, p.Version, direction))
 		}
 		if r.SIP {
 			addImport(imports, ref("anyreach_sip_deployment", r.Resource), r.ID)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
+	"github.com/anyreach/terraform-provider-anyreach/internal/versionid"
 )
 
 var (
@@ -124,7 +125,7 @@ func (d *AgentVersionDataSource) Read(ctx context.Context, req datasource.ReadRe
 		resp.Diagnostics.AddError("Unexpected config from the API", err.Error())
 		return
 	}
-	cfg.ID = types.StringValue(versionID(agentID, v.Version))
+	cfg.ID = types.StringValue(versionid.Format(agentID, v.Version))
 	cfg.Version = types.Int64Value(int64(v.Version))
 	cfg.VersionID = types.StringValue(v.VersionID)
 	cfg.Published = types.BoolValue(v.Published)

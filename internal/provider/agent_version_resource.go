@@ -23,6 +23,7 @@ import (
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/configjson"
+	"github.com/anyreach/terraform-provider-anyreach/internal/versionid"
 )
 
 var (
@@ -653,7 +654,7 @@ func (r *AgentVersionResource) Delete(ctx context.Context, req resource.DeleteRe
 // ImportState accepts <agent_id>/<version>, as the import ID or as the identity's agent_id and version.
 func (r *AgentVersionResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id, _ := importIDOf[agentVersionIdentity](ctx, req, &resp.Diagnostics)
-	agentID, number, err := parseVersionImportID(id)
+	agentID, number, err := versionid.Parse(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -718,7 +719,7 @@ func versionErrorHint(err error) string {
 // the stored config, decoded.
 func versionFromAPI(v *client.Version, m *AgentVersionResourceModel) (any, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	m.ID = types.StringValue(versionID(v.AgentID, v.Version))
+	m.ID = types.StringValue(versionid.Format(v.AgentID, v.Version))
 	if v.AgentID != "" {
 		m.AgentID = types.StringValue(v.AgentID)
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/versionid"
 )
 
 // Resource identity (Terraform 1.12 and later): the typed attributes an
@@ -123,16 +125,12 @@ func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, v any, d
 func (v agentIdentity) importID() string { return v.ID.ValueString() }
 
 func (v agentVersionIdentity) importID() string {
-	return versionID(v.AgentID.ValueString(), v.Version.ValueInt64())
+	return versionid.Format(v.AgentID.ValueString(), v.Version.ValueInt64())
 }
 
 // importID is AGENT_ID/VERSION, with /DIRECTION when the identity gives one.
 func (v publishIdentity) importID() string {
-	id := versionID(v.AgentID.ValueString(), v.Version.ValueInt64())
-	if d := v.Direction.ValueString(); d != "" {
-		id += "/" + d
-	}
-	return id
+	return versionid.FormatPublication(v.AgentID.ValueString(), v.Version.ValueInt64(), v.Direction.ValueString())
 }
 
 func (v sipDeploymentIdentity) importID() string { return v.AgentID.ValueString() }

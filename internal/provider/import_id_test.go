@@ -1,55 +1,12 @@
 package provider
 
-// Import IDs: parseVersionImportID and versionID (version_id.go) and
-// parseAgentImportID.
+// The import ID of anyreach_agent (parseAgentImportID); version and
+// publication IDs are tested in internal/versionid.
 
 import (
 	"strings"
 	"testing"
 )
-
-func TestParseVersionImportID(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		id      string
-		agent   string
-		version int
-		ok      bool
-	}{
-		{"6f1c/3", "6f1c", 3, true},
-		{"6f1c", "", 0, false},
-		{"6f1c/latest", "", 0, false},
-		{"6f1c/0", "", 0, false},
-		{"/3", "", 0, false},
-		{"a/b/3", "", 0, false},
-		{"6f1c/-1", "", 0, false},
-		{"6f1c/+1", "", 0, false},
-		{"6f1c/01", "", 0, false},
-	} {
-		agent, version, err := parseVersionImportID(tc.id)
-		if (err == nil) != tc.ok || agent != tc.agent || version != tc.version {
-			t.Errorf("parseVersionImportID(%q) = %q, %d, %v", tc.id, agent, version, err)
-		}
-		if err != nil && !strings.Contains(err.Error(), "expected AGENT_ID/VERSION") {
-			t.Errorf("error for %q does not show the expected form: %v", tc.id, err)
-		}
-	}
-}
-
-func FuzzParseVersionImportID(f *testing.F) {
-	for _, s := range []string{"a/1", "a/b/1", "", "/", "x/99999999999999999999"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, id string) {
-		agent, n, err := parseVersionImportID(id)
-		if err != nil {
-			return
-		}
-		if agent == "" || n < 1 || versionID(agent, n) != id {
-			t.Fatalf("parseVersionImportID(%q) = %q, %d does not round-trip", id, agent, n)
-		}
-	})
-}
 
 func TestParseAgentImportID(t *testing.T) {
 	t.Parallel()

@@ -27,6 +27,7 @@ import (
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/routing"
+	"github.com/anyreach/terraform-provider-anyreach/internal/versionid"
 )
 
 var (
@@ -166,7 +167,7 @@ func (r *PublishResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 	agentID := plan.AgentID.ValueString()
-	plan.ID = types.StringValue(versionID(agentID, plan.Version.ValueInt64()))
+	plan.ID = types.StringValue(versionid.Format(agentID, plan.Version.ValueInt64()))
 	if state != nil && state.AgentID.Equal(plan.AgentID) && state.Version.Equal(plan.Version) {
 		plan.VersionID = state.VersionID // the same version: only the numbers move
 	}
@@ -342,7 +343,7 @@ func publicationFromSlots(agent *client.Agent, summary *client.VersionSummary, m
 	m.Direction = types.StringValue(direction)
 	m.PhoneNumbers = stringSet(held, diags)
 	m.VersionID = types.StringValue(summary.VersionID)
-	m.ID = types.StringValue(versionID(agent.ID, summary.Version))
+	m.ID = types.StringValue(versionid.Format(agent.ID, summary.Version))
 }
 
 // Update writes the planned version over the wanted slots and, in the same
@@ -471,7 +472,7 @@ func (r *PublishResource) unassignSlots(ctx context.Context, agentID string, num
 // import by identity gives the same parts.
 func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id, _ := importIDOf[publishIdentity](ctx, req, &resp.Diagnostics)
-	agentID, number, direction, err := parsePublishImportID(id)
+	agentID, number, direction, err := versionid.ParsePublication(id)
 	if err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", err.Error())
 		return
@@ -499,24 +500,6 @@ func (r *PublishResource) ImportState(ctx context.Context, req resource.ImportSt
 	}
 }
 
-// parsePublishImportID splits "<agent_id>/<version>" and
-// "<agent_id>/<version>/<direction>"; direction is "" in the first form.
-func parsePublishImportID(id string) (string, int, string, error) {
-	versionID, direction := id, ""
-	if i := strings.LastIndex(id, "/"); i >= 0 {
-		switch d := id[i+1:]; d {
-		case client.DirectionInbound, client.DirectionOutbound, client.DirectionBoth:
-			versionID, direction = id[:i], d
-		}
-	}
-	agentID, number, err := parseVersionImportID(versionID)
-	if err != nil {
-		return "", 0, "", fmt.Errorf("unexpected format of ID (%q), expected AGENT_ID/VERSION or AGENT_ID/VERSION/DIRECTION "+
-			"(direction inbound, outbound or both), for example 6f1c2a.../3 or 6f1c2a.../3/outbound", id)
-	}
-	return agentID, number, direction, nil
-}
-
 // publishAndRecord calls publish (publishWaiting) and records the outcome in
 // the model.
 func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResourceModel, in client.PublishRequest, op string, timeout time.Duration, diags *diag.Diagnostics) {
@@ -525,7 +508,7 @@ func (r *PublishResource) publishAndRecord(ctx context.Context, m *PublishResour
 	if !ok {
 		return
 	}
-	m.ID = types.StringValue(versionID(agentID, number))
+	m.ID = types.StringValue(versionid.Format(agentID, number))
 	if vid := versionIDFromRecords(records, in.PhoneNumbers, in.Direction); vid != "" {
 		m.VersionID = types.StringValue(vid)
 		return
