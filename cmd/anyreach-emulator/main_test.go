@@ -11,7 +11,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
@@ -154,9 +153,9 @@ func startEmulator(t *testing.T, bin string, args ...string) (string, func()) {
 			if err != nil {
 				t.Errorf("the emulator did not stop cleanly on SIGTERM: %v", err)
 			}
-		case <-time.After(10 * time.Second):
+		case <-t.Context().Done(): // only go test's -timeout ends the wait
 			_ = cmd.Process.Kill()
-			t.Error("the emulator did not stop within 10s of SIGTERM")
+			t.Error("the emulator did not stop on SIGTERM")
 		}
 	}
 }

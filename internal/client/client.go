@@ -120,6 +120,9 @@ type Client struct {
 
 	// pollMin and pollMax pace WaitForInstructions; tests shorten them.
 	pollMin, pollMax time.Duration
+
+	// clock gives the time and the waits (clock.go).
+	clock clock
 }
 
 // String keeps the credential out of anything that prints a Client.
@@ -198,6 +201,7 @@ func New(cfg Config) (*Client, error) {
 		retryWaitMax:  waitMax,
 		log:           logSink{logger: cfg.Logger, secrets: secretsOf(token, cfg.BaseURL)},
 		pollMin:       defaultPollMin,
+		clock:         realClock{},
 		pollMax:       defaultPollMax,
 	}, nil
 }

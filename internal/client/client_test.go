@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -210,22 +211,22 @@ func TestNoRetriesWhenNegative(t *testing.T) {
 }
 
 func TestRetryAfterIsHonoured(t *testing.T) {
-	// RetryWaitMax is 5 ms, so a wait of about a second can only come from
-	// the header.
+	// RetryWaitMax is 5 ms, so a wait of a second can only come from the
+	// header.
 	seq := &sequence{statuses: []int{429, 200}, header: http.Header{"Retry-After": {"1"}}, body: `{"name":"n","active":true,"is_demo":false,"created_at":"2026-11-22T10:00:00Z","updated_at":"2026-11-22T10:00:00Z","agent_id":"a"}`}
 	srv := newServer(t, seq.ServeHTTP)
 	c := newTestClient(t, srv.URL)
-	start := time.Now()
+	clk := useFakeClock(c, nil)
 	if _, err := c.GetAgent(t.Context(), "a"); err != nil {
 		t.Fatal(err)
 	}
-	if elapsed := time.Since(start); elapsed < 900*time.Millisecond || elapsed > 3*time.Second {
-		t.Errorf("waited %v, want about 1s", elapsed)
+	if got := clk.waited(); !slices.Equal(got, []time.Duration{time.Second}) {
+		t.Errorf("waits %v, want [1s] from Retry-After", got)
 	}
 }
 
 func TestBackoff(t *testing.T) {
-	now := time.Now()
+	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) // whole seconds, as HTTP dates are
 	// retryAfterResp is a 429 carrying the header; it has no body to close.
 	retryAfterResp := func(v string) *http.Response {
 		return &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {v}}, Body: http.NoBody}
@@ -245,7 +246,7 @@ func TestBackoff(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			resp := retryAfterResp(tt.retryAfter)
 			defer resp.Body.Close()
-			if got := backoff(time.Millisecond, 10*time.Millisecond, 0, resp); got != tt.want {
+			if got := backoff(time.Millisecond, 10*time.Millisecond, 0, resp, now); got != tt.want {
 				t.Errorf("backoff = %v, want %v", got, tt.want)
 			}
 		})
@@ -253,9 +254,8 @@ func TestBackoff(t *testing.T) {
 	t.Run("date", func(t *testing.T) {
 		resp := retryAfterResp(now.Add(10 * time.Second).UTC().Format(http.TimeFormat))
 		defer resp.Body.Close()
-		got := backoff(time.Millisecond, 10*time.Millisecond, 0, resp)
-		if got < 8*time.Second || got > 10*time.Second {
-			t.Errorf("backoff = %v, want about 10s", got)
+		if got := backoff(time.Millisecond, 10*time.Millisecond, 0, resp, now); got != 10*time.Second {
+			t.Errorf("backoff = %v, want 10s", got)
 		}
 	})
 	t.Run("exponential with full jitter", func(t *testing.T) {
@@ -266,7 +266,7 @@ func TestBackoff(t *testing.T) {
 		for attempt, ceiling := range []time.Duration{100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 2000 * ms, 2000 * ms} {
 			var seenLow, seenHigh bool
 			for range 500 {
-				d := backoff(waitMin, waitMax, attempt, unparsable)
+				d := backoff(waitMin, waitMax, attempt, unparsable, now)
 				if d < 0 || d > ceiling {
 					t.Fatalf("attempt %d: %v outside [0, %v]", attempt, d, ceiling)
 				}
@@ -277,7 +277,7 @@ func TestBackoff(t *testing.T) {
 				t.Errorf("attempt %d: no jitter across the window", attempt)
 			}
 		}
-		if d := backoff(waitMin, waitMax, 5000, nil); d > waitMax {
+		if d := backoff(waitMin, waitMax, 5000, nil, now); d > waitMax {
 			t.Errorf("huge attempt: %v > waitMax", d)
 		}
 	})
@@ -288,14 +288,17 @@ func TestContextCancelledDuringBackoff(t *testing.T) {
 	srv := newServer(t, seq.ServeHTTP)
 	c := newTestClient(t, srv.URL)
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
+	// The context ends while the client waits the 30 s the server asked for.
+	clk := useFakeClock(c, func(int, time.Duration) { cancel() })
 	_, err := c.GetAgent(ctx, "a")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if elapsed := time.Since(start); elapsed > time.Second {
-		t.Errorf("returned after %v, want promptly", elapsed)
+	if got := clk.waited(); !slices.Equal(got, []time.Duration{30 * time.Second}) {
+		t.Errorf("waits %v, want the one 30s wait the cancel ended", got)
+	}
+	if seq.hits.Load() != 1 {
+		t.Errorf("%d attempts, want 1: nothing is sent after the context ends", seq.hits.Load())
 	}
 	mustContain(t, err.Error(), "GET /core/agents/a")
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -202,3 +203,73 @@ func addMissing(obj, defaults map[string]any) map[string]any {
 	}
 	return obj
 }
+
+// fakeClock stands in for the client's clock: every wait the client asks
+// for is recorded and ends at once (the context's error is returned, so a
+// context that ended during it ends the call), after onWait, called with
+// the wait's number (from 1) and length, has run. Its time starts at a fixed
+// instant and advances by each wait.
+type fakeClock struct {
+	mu     sync.Mutex
+	t      time.Time
+	waits  []time.Duration
+	onWait func(n int, d time.Duration)
+}
+
+// useFakeClock puts a fakeClock in c and returns it.
+func useFakeClock(c *Client, onWait func(n int, d time.Duration)) *fakeClock {
+	f := &fakeClock{t: time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC), onWait: onWait}
+	c.clock = f
+	return f
+}
+
+func (f *fakeClock) now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.t
+}
+
+func (f *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	f.mu.Lock()
+	f.waits = append(f.waits, d)
+	f.t = f.t.Add(d)
+	n := len(f.waits)
+	f.mu.Unlock()
+	if f.onWait != nil {
+		f.onWait(n, d)
+	}
+	return ctx.Err()
+}
+
+// waited lists the waits asked for so far.
+func (f *fakeClock) waited() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.waits)
+}
+
+// deadlineContext is a context whose deadline passes when the test says
+// so (expire), not when a wall clock reaches it: Err reports
+// context.DeadlineExceeded from then on, as a real deadline would.
+type deadlineContext struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newDeadlineContext(parent context.Context) *deadlineContext {
+	return &deadlineContext{Context: parent, done: make(chan struct{})}
+}
+
+func (c *deadlineContext) Done() <-chan struct{} { return c.done }
+
+func (c *deadlineContext) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+func (c *deadlineContext) expire() { c.once.Do(func() { close(c.done) }) }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
 )
 
 // logSink forwards to the configured Logger (if any), masking the credential
@@ -59,7 +58,7 @@ func (c *Client) logAttempt(ctx context.Context, st *callState, resp *http.Respo
 		"method":      st.call.method,
 		"path":        st.call.path,
 		"attempt":     st.attempt,
-		"duration_ms": time.Since(st.started).Milliseconds(),
+		"duration_ms": c.clock.now().Sub(st.started).Milliseconds(),
 		"will_retry":  willRetry,
 	}
 	if resp != nil {

@@ -47,7 +47,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	st := &callState{call: &cl}
 	for {
 		st.attempt++
-		st.started = time.Now()
+		st.started = c.clock.now()
 		resp, body, err := c.send(ctx, &cl, payload) //nolint:bodyclose // send has read and closed it (readBody)
 
 		if ctx.Err() != nil {
@@ -67,7 +67,7 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 		if !retry {
 			return c.finish(ctx, st, resp, body, err)
 		}
-		if err := sleep(ctx, backoff(c.retryWaitMin, c.retryWaitMax, st.attempt-1, resp)); err != nil {
+		if err := c.clock.sleep(ctx, backoff(c.retryWaitMin, c.retryWaitMax, st.attempt-1, resp, c.clock.now())); err != nil {
 			return nil, c.requestError(st, err)
 		}
 		if st.ambiguous {
@@ -161,21 +161,6 @@ func (c *Client) finish(ctx context.Context, st *callState, resp *http.Response,
 	return &response{body: body}, nil
 }
 
-// sleep waits d, or returns the context's error if it ends first.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
 // classify decides what one attempt's outcome means: whether to retry, and,
 // for a create, whether the server may have applied it (see the package
 // documentation).
@@ -265,10 +250,11 @@ func (c *Client) recoverCreate(ctx context.Context, st *callState) error {
 
 // backoff is the wait before retry number attempt+1: the server's
 // Retry-After when it sent one (capped at maxRetryAfter), otherwise
-// exponential backoff from waitMin, capped at waitMax, with full jitter.
-func backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response) time.Duration {
+// exponential backoff from waitMin, capped at waitMax, with full jitter. now
+// is the time a Retry-After date is counted from.
+func backoff(waitMin, waitMax time.Duration, attempt int, resp *http.Response, now time.Time) time.Duration {
 	if resp != nil {
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		if d, ok := retryAfter(resp.Header.Get("Retry-After"), now); ok {
 			return d
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 )
 
 // UnmarshalJSON decodes a version, refusing one that lacks a field the API
@@ -166,7 +165,7 @@ func (c *Client) CreateVersion(ctx context.Context, agentID string, in VersionCr
 	if err != nil {
 		return nil, err
 	}
-	start := time.Now()
+	start := c.clock.now()
 	var found *Version
 	recoverFn := func(ctx context.Context) (bool, error) {
 		v, err := c.findCreatedVersion(ctx, agentID, in, start)
@@ -273,12 +272,8 @@ func (c *Client) WaitForInstructions(ctx context.Context, agentID string, versio
 		c.log.debug(ctx, "anyreach: instructions still generating", map[string]any{
 			"agent_id": agentID, "version": version, "poll": poll, "next_poll_ms": delay.Milliseconds(),
 		})
-		timer := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, waitError(agentID, version, ctx.Err())
-		case <-timer.C:
+		if err := c.clock.sleep(ctx, delay); err != nil {
+			return nil, waitError(agentID, version, err)
 		}
 		delay = min(delay+delay/2, c.pollMax)
 	}

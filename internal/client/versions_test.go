@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -113,9 +114,13 @@ func TestWaitForInstructionsDeadline(t *testing.T) {
 		writeJSON(w, 200, fullVersion(map[string]any{"version": 7, "instructions_status": "generating"}))
 	})
 	c := newTestClient(t, srv.URL)
-	ctx, cancel := context.WithTimeout(t.Context(), 80*time.Millisecond)
-	defer cancel()
-	start := time.Now()
+	ctx := newDeadlineContext(t.Context())
+	// The deadline passes during the third wait between polls.
+	useFakeClock(c, func(n int, _ time.Duration) {
+		if n == 3 {
+			ctx.expire()
+		}
+	})
 	_, err := c.WaitForInstructions(ctx, "agent-9", 7)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
@@ -123,38 +128,31 @@ func TestWaitForInstructionsDeadline(t *testing.T) {
 	if got, want := err.Error(), "waiting for instruction generation of agent agent-9 version 7: context deadline exceeded"; got != want {
 		t.Errorf("err = %q, want %q", got, want)
 	}
-	if time.Since(start) > time.Second {
-		t.Errorf("took %v", time.Since(start))
-	}
 }
 
 func TestWaitForInstructionsBacksOff(t *testing.T) {
-	polled := make(chan time.Time, 64)
+	var polls atomic.Int32
 	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		polled <- time.Now()
+		polls.Add(1)
 		writeJSON(w, 200, fullVersion(map[string]any{"version": 1, "instructions_status": "generating"}))
 	})
 	c := newTestClient(t, srv.URL)
 	c.pollMin, c.pollMax = 20*time.Millisecond, 45*time.Millisecond
-	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	_, _ = c.WaitForInstructions(ctx, "a", 1)
-	close(polled)
-	var times []time.Time
-	for ts := range polled {
-		times = append(times, ts)
-	}
-	if len(times) < 4 {
-		t.Fatalf("only %d polls", len(times))
-	}
-	// Delays 20, 30, 45, 45…: growing by half, capped.
-	if d := times[2].Sub(times[1]); d < 28*time.Millisecond {
-		t.Errorf("second delay %v, want ≥ 30ms", d)
-	}
-	for i := 3; i < len(times); i++ {
-		if d := times[i].Sub(times[i-1]); d > 150*time.Millisecond {
-			t.Errorf("delay %d = %v exceeds the cap by far", i, d)
+	clk := useFakeClock(c, func(n int, _ time.Duration) {
+		if n == 6 {
+			cancel()
 		}
+	})
+	_, _ = c.WaitForInstructions(ctx, "a", 1)
+	// Delays 20, 30, 45, 45…: growing by half, capped; one poll before each.
+	ms := time.Millisecond
+	if got, want := clk.waited(), []time.Duration{20 * ms, 30 * ms, 45 * ms, 45 * ms, 45 * ms, 45 * ms}; !slices.Equal(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+	if n := polls.Load(); n != 6 {
+		t.Errorf("%d polls, want 6", n)
 	}
 }
 
@@ -163,10 +161,10 @@ func TestWaitForInstructionsCancelled(t *testing.T) {
 		writeJSON(w, 200, fullVersion(map[string]any{"version": 3, "instructions_status": "generating"}))
 	})
 	c := newTestClient(t, srv.URL)
-	c.pollMin, c.pollMax = time.Second, time.Second // the cancel lands during a wait between polls
+	c.pollMin, c.pollMax = time.Second, time.Second
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	start := time.Now()
+	// The cancel lands during the first wait between polls.
+	clk := useFakeClock(c, func(int, time.Duration) { cancel() })
 	_, err := c.WaitForInstructions(ctx, "agent-4", 3)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want Canceled", err)
@@ -174,7 +172,7 @@ func TestWaitForInstructionsCancelled(t *testing.T) {
 	if got, want := err.Error(), "waiting for instruction generation of agent agent-4 version 3: context canceled"; got != want {
 		t.Errorf("err = %q, want %q", got, want)
 	}
-	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
-		t.Errorf("cancellation took %v to stop the wait", elapsed)
+	if got := clk.waited(); !slices.Equal(got, []time.Duration{time.Second}) {
+		t.Errorf("waits %v, want the one wait the cancel ended", got)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // LoggedRequest is one /core request as the emulator saw it, for tests that
@@ -30,6 +31,8 @@ type LoggedRequest struct {
 	// written; the request was carried out all the same (unless
 	// AbandonOnDisconnect) and only the answer was lost.
 	ClientGone bool `json:"client_gone,omitempty"`
+	// At is when the emulator took the request, by its clock.
+	At time.Time `json:"at"`
 }
 
 func (e *Emulator) recordLocked(lr LoggedRequest) {

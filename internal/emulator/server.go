@@ -254,7 +254,8 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, params: m.params, body: body, query: r.URL.Query()}
 
 	e.mu.Lock()
-	e.settleLocked(e.clock.Now())
+	now := e.clock.Now()
+	e.settleLocked(now)
 	rep := e.preflightLocked(bearerToken(r), key)
 	switch {
 	case rep != nil:
@@ -279,7 +280,7 @@ func (e *Emulator) serveCore(w http.ResponseWriter, r *http.Request) {
 		isWrite(r.Method) && e.opts.LostResponseRate > 0 && e.rng.Float64() < e.opts.LostResponseRate)
 	e.recordLocked(LoggedRequest{
 		Method: r.Method, Route: pattern, Path: r.URL.Path, Query: r.URL.RawQuery,
-		Status: rep.status, Body: string(body), Dropped: lost, ClientGone: r.Context().Err() != nil,
+		Status: rep.status, Body: string(body), Dropped: lost, ClientGone: r.Context().Err() != nil, At: now,
 	})
 	if e.genHeld && len(e.genHeldUntil) > 0 && e.genHeldUntil[0] == key {
 		if e.genHeldUntil = e.genHeldUntil[1:]; len(e.genHeldUntil) == 0 {
