@@ -106,13 +106,13 @@ resource "anyreach_agent" "other" {
 `, others)
 }
 
-// TestCLIRoutingABSwap is the A/B guide's promise: an anyreach_agent_routing
+// TestAccCLIRoutingABSwap is the A/B guide's promise: an anyreach_agent_routing
 // trades two numbers between two versions and ends the test with the winner
 // on both, and a poller reading the slots every 10 ms and the replay of every
 // publish call find no number answering nothing, at -parallelism=1, at the
 // default parallelism inside a graph of 60 other changing agents, and on the
 // variant wire.
-func TestCLIRoutingABSwap(t *testing.T) {
+func TestAccCLIRoutingABSwap(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name        string
@@ -168,13 +168,13 @@ func TestCLIRoutingABSwap(t *testing.T) {
 	}
 }
 
-// TestCLIRoutingImportAndReplace: the refresh-only plan right after apply is
+// TestAccCLIRoutingImportAndReplace: the refresh-only plan right after apply is
 // empty (workflow row 2); an agent's routing imports by agent ID and plans no
 // change (row 7); -replace with create_before_destroy leaves every number
 // answering throughout (Terraform creates the replacement first; its claim
 // keeps the destroy off the numbers); deleting the outbound argument clears
 // those slots (row 6); destroy clears the rest.
-func TestCLIRoutingImportAndReplace(t *testing.T) {
+func TestAccCLIRoutingImportAndReplace(t *testing.T) {
 	t.Parallel()
 	f := newPublishFixture(t, emulator.Options{Latency: 5 * time.Millisecond})
 	w := f.workspace(t, `

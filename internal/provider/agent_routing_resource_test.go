@@ -150,3 +150,89 @@ resource "anyreach_agent_routing" "this" {
 		},
 	})
 }
+
+// TestAccAgentRouting_agentDeletedOutOfBand is workflow row 14: the agent,
+// and with it its routing, deleted in the dashboard. The refresh drops the
+// routing from state without an error, the plan creates it again with the
+// agent and its versions, and after apply the numbers answer for the new
+// agent and the plan is empty.
+func TestAccAgentRouting_agentDeletedOutOfBand(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	config := emu.providerConfig() + `
+resource "anyreach_agent" "this" {
+  name = "Routing row 14"
+}
+
+resource "anyreach_agent_version" "a" {
+  agent_id = anyreach_agent.this.id
+  config   = jsonencode({ type = "static_prompt", instructions = "Variant A.", llm = { model = "gpt-4o" } })
+}
+
+resource "anyreach_agent_version" "b" {
+  agent_id = anyreach_agent.this.id
+  config   = jsonencode({ type = "static_prompt", instructions = "Variant B.", llm = { model = "gpt-4o" } })
+}
+
+resource "anyreach_agent_routing" "this" {
+  agent_id = anyreach_agent.this.id
+  inbound  = { "+15550100001" = anyreach_agent_version.a.version, "+15550100002" = anyreach_agent_version.b.version }
+}
+`
+	const addr = "anyreach_agent_routing.this"
+	var agentID string
+	// answersFor records the agent's ID from state and checks both numbers
+	// answer for versions of that agent.
+	answersFor := func(want *string) resource.TestCheckFunc {
+		return func(s *terraform.State) error {
+			r, ok := s.RootModule().Resources["anyreach_agent.this"]
+			if !ok {
+				return fmt.Errorf("anyreach_agent.this is not in state")
+			}
+			*want = r.Primary.ID
+			for _, n := range []string{"+15550100001", "+15550100002"} {
+				slot := slotsOf(emu)[n][0]
+				if slot == "" {
+					return fmt.Errorf("%s answers for no version", n)
+				}
+				owner := ""
+				for _, a := range emu.Snapshot().Agents {
+					for _, v := range a.Versions {
+						if v.VersionID == slot {
+							owner = a.AgentID
+						}
+					}
+				}
+				if owner != *want {
+					return fmt.Errorf("%s answers for version %s of agent %q, want agent %q", n, slot, owner, *want)
+				}
+			}
+			return nil
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				Check:  answersFor(&agentID),
+			},
+			{
+				PreConfig: func() {
+					if err := emu.DeleteAgent(agentID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(addr, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction("anyreach_agent.this", plancheck.ResourceActionCreate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: answersFor(&agentID),
+			},
+		},
+	})
+}

@@ -232,7 +232,7 @@ func numbersVar(name string, numbers ...string) string {
 	return "-var=" + name + "=" + string(b)
 }
 
-// TestCLIPublishSwapLoop is row 10 of the workflow matrix for
+// TestAccCLIPublishSwapLoop is row 10 of the workflow matrix for
 // anyreach_publish: two anyreach_publish of one agent trade two numbers at
 // -parallelism=1 and -parallelism=10, apply after apply. Every apply must end where the
 // configuration says, no publish call in between may blank a number the other
@@ -244,10 +244,10 @@ func numbersVar(name string, numbers ...string) string {
 // order, so at -parallelism=1 the one dropping a number can be planned and
 // applied before the one taking it is even planned, and nothing the first can
 // see says the number is wanted (slot_clearing.go). That part of the row is
-// anyreach_agent_routing's (TestCLIRoutingABSwap: -parallelism=1, the default
+// anyreach_agent_routing's (TestAccCLIRoutingABSwap: -parallelism=1, the default
 // inside 60 changing agents, both wires); a plan moving a number between two
 // anyreach_publish warns (TestCLIPublishWarnsOnHandover).
-func TestCLIPublishSwapLoop(t *testing.T) {
+func TestAccCLIPublishSwapLoop(t *testing.T) {
 	t.Parallel()
 	for _, parallelism := range []string{"-parallelism=1", "-parallelism=10"} {
 		t.Run(parallelism, func(t *testing.T) {
@@ -292,14 +292,14 @@ func testPublishSwapLoop(t *testing.T, parallelism string) {
 	}
 }
 
-// TestCLIPublishReplace is `terraform apply -replace` of an anyreach_publish,
+// TestAccCLIPublishReplace is `terraform apply -replace` of an anyreach_publish,
 // with and without create_before_destroy: both end with every number
 // answered; with create_before_destroy (Terraform creates the replacement
 // first, and its claim keeps the destroy off the numbers) neither a poller
 // reading the slots every 10 ms nor the replay of the publish calls finds a
 // number answering nothing, on either wire. Without it Terraform destroys
 // first, which clears the numbers until the create: the docs say so.
-func TestCLIPublishReplace(t *testing.T) {
+func TestAccCLIPublishReplace(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		cbd     bool
@@ -343,12 +343,12 @@ resource "anyreach_publish" "live" {
 	}
 }
 
-// TestCLIPublishRefreshOnlyClean: right after an apply that published a
+// TestAccCLIPublishRefreshOnlyClean: right after an apply that published a
 // version, `terraform plan -refresh-only -detailed-exitcode` exits 0. It
 // failed with exit 2 and "No changes" because Terraform compared the number
 // `version` decoded from the state file with the one decoded from the
 // provider's msgpack answer (see NewServer in refresh_only_json_read.go).
-func TestCLIPublishRefreshOnlyClean(t *testing.T) {
+func TestAccCLIPublishRefreshOnlyClean(t *testing.T) {
 	t.Parallel()
 	f := newPublishFixture(t, emulator.Options{})
 	w := f.workspace(t, `

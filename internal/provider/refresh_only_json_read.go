@@ -34,7 +34,7 @@ import (
 // found here: in refresh-only mode Terraform marks a plan applyable when the
 // refreshed state is not equal to the previous run's state, and that
 // equality is strict about the in-memory form of numbers (checked with
-// Terraform 1.11.4; TestCLIPublishRefreshOnlyClean fails without this
+// Terraform 1.11.4; TestAccCLIPublishRefreshOnlyClean fails without this
 // file). Remove it once Terraform compares numbers by value there.
 func NewServer(version string) func() tfprotov6.ProviderServer {
 	return func() tfprotov6.ProviderServer {
