@@ -162,6 +162,7 @@ func (r *AgentRoutingResource) Create(ctx context.Context, req resource.CreateRe
 	}
 	plan.ID = plan.AgentID
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // Update writes the slots that change, then clears those that left.
@@ -183,6 +184,7 @@ func (r *AgentRoutingResource) Update(ctx context.Context, req resource.UpdateRe
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setIdentity(ctx, resp.Identity, plan.identity(), &resp.Diagnostics)
 }
 
 // apply moves the agent's slots from prior to plan: the publish calls of
@@ -335,6 +337,7 @@ func (r *AgentRoutingResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	ctx, cancel := operationDeadline(ctx, state.Timeouts.Read, &resp.Diagnostics, true)
 	defer cancel()
+	setIdentity(ctx, resp.Identity, state.identity(), &resp.Diagnostics)
 	agentID := state.AgentID.ValueString()
 	agent, err := r.data.agents.get(ctx, agentID)
 	if client.IsNotFound(err) {
@@ -414,8 +417,13 @@ func (r *AgentRoutingResource) Delete(ctx context.Context, req resource.DeleteRe
 	}
 }
 
-// ImportState takes the agent ID; Read then fills both maps from its slots.
+// ImportState takes the agent ID, as the import ID or as the identity's
+// agent_id; Read then fills both maps from its slots.
 func (r *AgentRoutingResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), req.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), req.ID)...)
+	id, _ := importIDOf[agentRoutingIdentity](ctx, req, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("agent_id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
 }

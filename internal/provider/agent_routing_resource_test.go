@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
@@ -87,13 +88,7 @@ func TestAccAgentRouting_driftAndValidation(t *testing.T) {
 	emu := newTestEmulator(t, emulator.Options{})
 	agentID, versions := createAgentWithVersions(t, emu, "Routing", "Variant A.", "Variant B.")
 	cfg := func(inbound string) string {
-		return emu.providerConfig() + fmt.Sprintf(`
-resource "anyreach_agent_routing" "this" {
-  agent_id = %q
-  inbound  = %s
-  outbound = { "+15550100003" = 2 }
-}
-`, agentID, inbound)
+		return routingConfig(emu, agentID, inbound, `{ "+15550100003" = 2 }`)
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -235,4 +230,40 @@ resource "anyreach_agent_routing" "this" {
 			},
 		},
 	})
+}
+
+// TestAccAgentRouting_identity: the routing records its identity (the
+// agent's ID) on create and update, and an import block naming it by that
+// identity imports it with no change planned (Terraform 1.12 and later).
+func TestAccAgentRouting_identity(t *testing.T) {
+	t.Parallel()
+	emu := newTestEmulator(t, emulator.Options{})
+	agentID, _ := createAgentWithVersions(t, emu, "Routing identity", "Variant A.", "Variant B.")
+	cfg := func(inbound string) string { return routingConfig(emu, agentID, inbound, "{}") }
+	const addr = "anyreach_agent_routing.this"
+	identity := []statecheck.StateCheck{
+		statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"agent_id": knownvalue.StringExact(agentID)}),
+	}
+	resource.UnitTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg(`{ "+15550100001" = 1 }`), ConfigStateChecks: identity},
+			{Config: cfg(`{ "+15550100001" = 2, "+15550100002" = 1 }`), ConfigStateChecks: identity},
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithResourceIdentity},
+			{ResourceName: addr, ImportState: true, ImportStateKind: resource.ImportBlockWithID},
+		},
+	})
+}
+
+// routingConfig is an anyreach_agent_routing "this" of an agent created
+// outside Terraform, with its inbound and outbound maps as HCL.
+func routingConfig(emu *testEmulator, agentID, inbound, outbound string) string {
+	return emu.providerConfig() + fmt.Sprintf(`
+resource "anyreach_agent_routing" "this" {
+  agent_id = %q
+  inbound  = %s
+  outbound = %s
+}
+`, agentID, inbound, outbound)
 }

@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithIdentity = &AgentVersionResource{}
 	_ resource.ResourceWithIdentity = &PublishResource{}
 	_ resource.ResourceWithIdentity = &SIPDeploymentResource{}
+	_ resource.ResourceWithIdentity = &AgentRoutingResource{}
 )
 
 // agentIdentity identifies an anyreach_agent.
@@ -51,6 +52,11 @@ type publishIdentity struct {
 
 // sipDeploymentIdentity identifies an anyreach_sip_deployment.
 type sipDeploymentIdentity struct {
+	AgentID types.String `tfsdk:"agent_id"`
+}
+
+// agentRoutingIdentity identifies an anyreach_agent_routing: one per agent.
+type agentRoutingIdentity struct {
 	AgentID types.String `tfsdk:"agent_id"`
 }
 
@@ -95,6 +101,13 @@ func (r *SIPDeploymentResource) IdentitySchema(_ context.Context, _ resource.Ide
 	}}
 }
 
+// IdentitySchema describes how an anyreach_agent_routing is identified.
+func (r *AgentRoutingResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{Attributes: map[string]identityschema.Attribute{
+		"agent_id": identityschema.StringAttribute{Description: "The ID of the agent whose routing this is.", RequiredForImport: true},
+	}}
+}
+
 func (m AgentResourceModel) identity() agentIdentity { return agentIdentity{ID: m.ID} }
 
 func (m AgentVersionResourceModel) identity() agentVersionIdentity {
@@ -107,6 +120,10 @@ func (m PublishResourceModel) identity() publishIdentity {
 
 func (m SIPDeploymentResourceModel) identity() sipDeploymentIdentity {
 	return sipDeploymentIdentity{AgentID: m.AgentID}
+}
+
+func (m AgentRoutingResourceModel) identity() agentRoutingIdentity {
+	return agentRoutingIdentity{AgentID: m.AgentID}
 }
 
 // setIdentity records v as the resource's identity. identity is nil only
@@ -134,6 +151,8 @@ func (v publishIdentity) importID() string {
 }
 
 func (v sipDeploymentIdentity) importID() string { return v.AgentID.ValueString() }
+
+func (v agentRoutingIdentity) importID() string { return v.AgentID.ValueString() }
 
 // importIDOf returns the import ID of the object an import names: req.ID
 // when it gives an ID (terraform import, or an import block's id), else the

@@ -204,6 +204,8 @@ func TestImportByIdentity(t *testing.T) {
 			wantErr: true},
 		{name: "sip deployment", r: &SIPDeploymentResource{}, identity: map[string]tftypes.Value{"agent_id": tftypes.NewValue(tftypes.String, "a1")},
 			want: map[string]string{"id": `"a1"`, "agent_id": `"a1"`}},
+		{name: "agent routing", r: &AgentRoutingResource{}, identity: map[string]tftypes.Value{"agent_id": tftypes.NewValue(tftypes.String, "a1")},
+			want: map[string]string{"id": `"a1"`, "agent_id": `"a1"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
