@@ -42,6 +42,22 @@ type configBaseline struct {
 	// held marks a value kept as the rule holds it (configRule.held): what
 	// the schema implies left out, so comparing it needs the schema.
 	held bool
+	// answer is the SHA-256 of the API's whole answer when this record was
+	// written ("" when not known). A refresh that reads that same answer
+	// again (the common case) would decide nothing new, so it knows so
+	// without the schema: a no-change plan fetches no schema, and a schema
+	// outage does not stop it from saying nothing changed.
+	answer string
+}
+
+// answerDigest is the digest configBaseline.answer holds for a stored config.
+func answerDigest(server any) string {
+	text, err := configjson.Encode(server)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
 }
 
 // same reports whether two baselines say the same (nil for none).
@@ -49,7 +65,7 @@ func (b *configBaseline) same(o *configBaseline) bool {
 	if b == nil || o == nil {
 		return b == o
 	}
-	return b.adopted == o.adopted && b.held == o.held && (b.value == nil) == (o.value == nil) && configjson.Equal(b.value, o.value)
+	return b.adopted == o.adopted && b.held == o.held && b.answer == o.answer && (b.value == nil) == (o.value == nil) && configjson.Equal(b.value, o.value)
 }
 
 const (
@@ -65,6 +81,7 @@ type baselineRecord struct {
 	Patch   []patchOp `json:"patch"`
 	Adopted bool      `json:"adopted,omitempty"`
 	Held    bool      `json:"held,omitempty"`
+	Answer  string    `json:"answer,omitempty"`
 }
 
 // patchOp sets the value at a path (keys and array indexes) or deletes it.
@@ -96,7 +113,7 @@ func getConfigBaseline(ctx context.Context, private privateReader, config string
 		if !ok {
 			return nil
 		}
-		return &configBaseline{value: v, adopted: rec.Adopted, held: rec.Held}
+		return &configBaseline{value: v, adopted: rec.Adopted, held: rec.Held, answer: rec.Answer}
 	}
 	return legacyConfigBaseline(ctx, private, base, shape)
 }
@@ -146,7 +163,7 @@ func setConfigBaseline(ctx context.Context, private privateState, config string,
 		diags.Append(private.SetKey(ctx, baselineKey, nil)...)
 		return diags
 	}
-	rec := baselineRecord{Patch: diffJSON(base, b.value, nil, nil), Adopted: b.adopted, Held: b.held}
+	rec := baselineRecord{Patch: diffJSON(base, b.value, nil, nil), Adopted: b.adopted, Held: b.held, Answer: b.answer}
 	if rec.Patch == nil {
 		rec.Patch = []patchOp{}
 	}

@@ -133,9 +133,11 @@ func (r *configRule) decide(q driftQuery) (driftAnswer, error) {
 	var baseline any
 	adopted := q.Prior == ""
 	if q.Baseline != nil {
-		if q.Baseline.value != nil && configjson.Equal(q.Server, q.Baseline.value) {
-			// Nothing changed since the baseline was taken (the common
-			// refresh): no schema is needed to say so.
+		if q.Baseline.value != nil && (q.Baseline.answer != "" && answerDigest(q.Server) == q.Baseline.answer ||
+			configjson.Equal(q.Server, q.Baseline.value)) {
+			// The API answers what it answered when the baseline was taken
+			// (the common refresh): nothing changed, and no schema is needed
+			// to say so.
 			return driftAnswer{Config: q.Prior, Baseline: q.Baseline}, nil
 		}
 		if q.Baseline.held && r.schema() == nil {
@@ -153,7 +155,7 @@ func (r *configRule) decide(q driftQuery) (driftAnswer, error) {
 	if q.Baseline != nil && cfg == q.Prior && configjson.Equal(next, baseline) {
 		return driftAnswer{Config: cfg, Baseline: q.Baseline}, err // the record stays byte for byte
 	}
-	return driftAnswer{Config: cfg, Baseline: &configBaseline{value: next, adopted: adopted, held: r.schema() != nil}}, err
+	return driftAnswer{Config: cfg, Baseline: &configBaseline{value: next, adopted: adopted, held: r.schema() != nil, answer: answerDigest(q.Server)}}, err
 }
 
 // held is a stored config as the baseline keeps it: without what the rule
@@ -167,7 +169,7 @@ func (r *configRule) held(server any) any {
 
 // baselineOf is the baseline for the API's answer server.
 func (r *configRule) baselineOf(server any, adopted bool) *configBaseline {
-	return &configBaseline{value: r.held(server), adopted: adopted, held: r.schema() != nil}
+	return &configBaseline{value: r.held(server), adopted: adopted, held: r.schema() != nil, answer: answerDigest(server)}
 }
 
 // planned decides whether the planned config changes the one in state.

@@ -419,6 +419,13 @@ func TestConfigRuleHeldBaseline(t *testing.T) {
 	if ans := refresh(unavailable, edited); ans.Config != user || !ans.Unchecked || !recorded.same(ans.Baseline) {
 		t.Errorf("without the schema a refresh must keep state and say it could not compare: %+v", ans)
 	}
+	// The answer the record was written from, read again, needs no schema:
+	// the refresh of an unchanged version never loads it.
+	loads := 0
+	counting := &configRule{load: func() *configjson.Shape { loads++; return shape }}
+	if ans := refresh(counting, answer); ans.Config != user || ans.Unchecked || !recorded.same(ans.Baseline) || loads != 0 {
+		t.Errorf("the same answer again must be no drift without loading the schema (%d loads): %+v", loads, ans)
+	}
 
 	// A record of the whole answer (written before baselines were held)
 	// is compared the same way and left byte for byte when nothing changed.
