@@ -10,13 +10,15 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/acctest/tfcli"
 )
 
 // Names of the binaries the benchmark builds. The provider keeps its real
 // name: the dev_overrides CLI config looks it up by that name, and the memory
 // sampler finds its processes by it.
 const (
-	providerBinary = "terraform-provider-anyreach"
+	providerBinary = tfcli.ProviderBinary
 	emulatorBinary = "anyreach-emulator"
 )
 
@@ -25,17 +27,16 @@ const (
 // stale bin/ from another branch cannot sneak in).
 func build(ctx context.Context, s settings) (time.Duration, error) {
 	start := time.Now()
+	if err := tfcli.BuildProvider(ctx, s.root, s.bin); err != nil {
+		return 0, err
+	}
 	for _, b := range []struct{ out, pkg string }{
-		{filepath.Join(s.bin, providerBinary), "."},
 		{filepath.Join(s.bin, emulatorBinary), "./cmd/anyreach-emulator"},
 		{filepath.Join(s.bin, exporterBinary), "./cmd/anyreach-export"},
 		{filepath.Join(s.noopBin, providerBinary), "./bench/noopprovider"},
 	} {
-		cmd := exec.CommandContext(ctx, s.goBin, "build", "-o", b.out, b.pkg) //nolint:gosec // our own build
-		cmd.Dir = s.root
-		cmd.Env = append(os.Environ(), "GOFLAGS=-buildvcs=false")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return 0, fmt.Errorf("go build %s: %w\n%s", b.pkg, err, out)
+		if err := tfcli.Build(ctx, s.root, b.out, b.pkg); err != nil {
+			return 0, err
 		}
 	}
 	return time.Since(start), nil

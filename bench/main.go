@@ -31,6 +31,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/acctest/tfcli"
 )
 
 // settings are the knobs of one benchmark run.
@@ -41,7 +43,7 @@ type settings struct {
 	noopBin     string        // where the do-nothing provider is built (bench/noopprovider)
 	out         string        // the markdown report
 	terraform   string        // terraform binary
-	goBin       string        // go binary, for the builds
+	goBin       string        // go binary, for the builds (tfcli.GoCommand: $GO, else go)
 	sizes       []int         // fleet sizes
 	latency     time.Duration // emulator latency per /core request
 	parallelism int           // terraform -parallelism
@@ -150,7 +152,7 @@ func parseSettings(args []string) (settings, error) {
 		work:        filepath.Join(root, "bench", "work"),
 		out:         *out,
 		terraform:   envOr("TERRAFORM", "terraform"),
-		goBin:       envOr("GO", "go"),
+		goBin:       tfcli.GoCommand(),
 		latency:     *latency,
 		parallelism: *parallelism,
 		skipScript:  *skipScript,
@@ -196,21 +198,11 @@ func cleanWork(s settings) error {
 // repoRoot finds the module root from the working directory, so the
 // benchmark runs the same from `make bench` and from `go run ./bench`.
 func repoRoot() (string, error) {
-	dir, err := os.Getwd()
+	root, err := tfcli.ModuleRoot()
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("run the benchmark inside the terraform-provider-anyreach repository: %w", err)
 	}
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
-		if err == nil && strings.Contains(string(b), "module github.com/anyreach/terraform-provider-anyreach") {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("run the benchmark inside the terraform-provider-anyreach repository")
-		}
-		dir = parent
-	}
+	return root, nil
 }
 
 func envOr(name, fallback string) string {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/acctest/tfcli"
 )
 
 // terraformRunner runs the terraform CLI the way a CI job would: no input,
@@ -26,9 +28,9 @@ type terraformRunner struct {
 var commandSeq int
 
 // newTerraform writes the dev_overrides CLI config and builds an environment
-// pointing the provider at the emulator. TF_* variables from the caller's
-// environment are dropped, so TF_CLI_ARGS, TF_LOG and the like cannot change
-// what is measured.
+// pointing the provider at the emulator (tfcli.Environ: TF_* variables from
+// the caller's environment are dropped, so TF_CLI_ARGS, TF_LOG and the like
+// cannot change what is measured).
 func newTerraform(s settings, emulatorURL string) (*terraformRunner, error) {
 	return newTerraformFor(s, emulatorURL, s.bin)
 }
@@ -37,23 +39,10 @@ func newTerraform(s settings, emulatorURL string) (*terraformRunner, error) {
 // providerDir (s.noopBin for the do-nothing provider).
 func newTerraformFor(s settings, emulatorURL, providerDir string) (*terraformRunner, error) {
 	rc := filepath.Join(s.work, filepath.Base(providerDir)+".tfrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"anyreach/anyreach\" = %q\n  }\n  direct {}\n}\n", providerDir)
-	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+	if err := tfcli.WriteCLIConfig(rc, providerDir); err != nil {
 		return nil, err
 	}
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "ANYREACH_") && !strings.HasPrefix(kv, "CHECKPOINT_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+rc,
-		"TF_IN_AUTOMATION=1",
-		"CHECKPOINT_DISABLE=1",
-		"ANYREACH_BASE_URL="+emulatorURL,
-		"ANYREACH_TOKEN="+emulatorToken,
-	)
+	env := tfcli.Environ(rc, "ANYREACH_BASE_URL="+emulatorURL, "ANYREACH_TOKEN="+emulatorToken)
 	logs := filepath.Join(s.work, "logs")
 	return &terraformRunner{s: s, env: env, logs: logs}, os.MkdirAll(logs, 0o750)
 }

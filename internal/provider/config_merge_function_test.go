@@ -102,7 +102,7 @@ func TestAccFunctionConfigMerge_console(t *testing.T) {
 	}
 	example := functionExample(t)
 	w := newCLIWorkspace(t, buildProviderBinary(t), "", nil)
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(providerRequirement+"\n"+example), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(providerRequirement+"\n"+example), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	inputs := map[string]string{}

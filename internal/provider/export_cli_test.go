@@ -19,6 +19,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/anyreach/terraform-provider-anyreach/internal/acctest/tfcli"
 	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
@@ -146,15 +147,13 @@ var exporterBuild = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	root, err := tfcli.ModuleRoot()
 	if err != nil {
 		return "", err
 	}
 	bin := filepath.Join(dir, "anyreach-export")
-	cmd := exec.CommandContext(context.Background(), "go", "build", "-o", bin, "./cmd/anyreach-export")
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building anyreach-export: %w\n%s", err, out)
+	if err := tfcli.Build(context.Background(), root, bin, "./cmd/anyreach-export"); err != nil {
+		return "", fmt.Errorf("building anyreach-export: %w", err)
 	}
 	return bin, nil
 })
@@ -256,14 +255,14 @@ func testExportAdoptsOrganization(t *testing.T, opts emulator.Options) {
 	// The workspace's directory is the export's: it starts empty.
 	env := []string{"ANYREACH_BASE_URL=" + emu.URL, "ANYREACH_TOKEN=" + testToken}
 	w := newCLIWorkspaceWith(t, buildProviderBinary(t), "", env)
-	if err := os.Remove(filepath.Join(w.dir, "main.tf")); err != nil {
+	if err := os.Remove(filepath.Join(w.Dir, "main.tf")); err != nil {
 		t.Fatal(err)
 	}
 
 	// First run: one agent cannot be read at all, another's version cannot.
 	proxy.setFailing("/core/agents/"+ids["Draft Only"], "/core/agents/"+ids["Call Center"]+"/versions")
 	proxyEnv := []string{"ANYREACH_BASE_URL=" + proxy.URL, "ANYREACH_TOKEN=" + testToken}
-	code, stderr := runExporter(t, proxyEnv, "--out", w.dir)
+	code, stderr := runExporter(t, proxyEnv, "--out", w.Dir)
 	if code != 3 {
 		t.Fatalf("an export missing two agents exited %d, want 3 (incomplete):\n%s", code, stderr)
 	}
@@ -272,7 +271,7 @@ func testExportAdoptsOrganization(t *testing.T, opts emulator.Options) {
 			t.Errorf("the failure report does not name %q (%s):\n%s", name, ids[name], stderr)
 		}
 	}
-	first := exportedFiles(t, w.dir)
+	first := exportedFiles(t, w.Dir)
 	for name := range first {
 		if strings.Contains(name, "draft_only") || strings.Contains(name, "call_center") {
 			t.Errorf("the export holds %s of an agent that could not be read", name)
@@ -284,14 +283,14 @@ func testExportAdoptsOrganization(t *testing.T, opts emulator.Options) {
 
 	// The rerun adds what is missing and changes nothing already written.
 	proxy.setFailing()
-	code, stderr = runExporter(t, proxyEnv, "--out", w.dir)
+	code, stderr = runExporter(t, proxyEnv, "--out", w.Dir)
 	if code != 0 {
 		t.Fatalf("the rerun exited %d:\n%s", code, stderr)
 	}
 	if !strings.Contains(stderr, "[2/2]") {
 		t.Errorf("no progress on stderr:\n%s", stderr)
 	}
-	files := exportedFiles(t, w.dir)
+	files := exportedFiles(t, w.Dir)
 	for name, text := range first {
 		if name != "README.md" && name != "imports.tf" && name != journalFileName && files[name] != text {
 			t.Errorf("the rerun changed %s", name)

@@ -151,7 +151,7 @@ func hostileWorkspace(t *testing.T, bin, token, base, body string, env ...string
 		env = append(env, "TF_VAR_anyreach_base_url="+base)
 	}
 	w := newCLIWorkspace(t, bin, "", env)
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(hostileTerraformBlock+provider+body), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hostileTerraformBlock+provider+body), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -162,17 +162,8 @@ func hostileWorkspace(t *testing.T, bin, token, base, body string, env ...string
 // would leave) beyond its public prefix.
 func (w *cliWorkspace) assertNothingLeaked(t *testing.T, token string, secrets ...string) {
 	t.Helper()
-	texts := map[string]string{}
-	for k, v := range w.texts {
-		texts[k] = v
-	}
-	logs, _ := filepath.Glob(filepath.Join(w.logs, "*.log"))
-	for _, f := range append(logs, filepath.Join(w.dir, "terraform.tfstate"), filepath.Join(w.dir, "terraform.tfstate.backup")) {
-		if b, err := os.ReadFile(f); err == nil {
-			texts[filepath.Base(f)] = string(b)
-		}
-	}
-	if len(logs) == 0 {
+	texts := w.outputs(t)
+	if !hasTraceLog(texts) {
 		t.Error("no trace logs were written")
 	}
 	public := strings.Index(token, ".") + 1 // "ak_leakcheck." says nothing
@@ -319,7 +310,7 @@ resource "anyreach_agent_version" "deep" {
 `)
 		deep := `{"type":"static_prompt","tools":[{"name":"t","description":"d","actions":[],"properties":` +
 			strings.Repeat(`{"a":`, 9000) + `1` + strings.Repeat(`}`, 9000) + `}]}`
-		if err := os.WriteFile(filepath.Join(w.dir, "deep.json"), []byte(deep), 0o600); err != nil {
+		if err := os.WriteFile(filepath.Join(w.Dir, "deep.json"), []byte(deep), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		out, err := w.run(t, "validate", "-no-color")
@@ -423,7 +414,7 @@ resource "anyreach_agent_version" "deep" {
 				t.Errorf("%s: plan did not fail with %q (err %v):\n%s", m, want, err, out)
 			}
 		}
-		if fi, err := os.Stat(filepath.Join(w.dir, "terraform.tfstate")); err != nil || fi.Size() > 64<<10 {
+		if fi, err := os.Stat(filepath.Join(w.Dir, "terraform.tfstate")); err != nil || fi.Size() > 64<<10 {
 			t.Errorf("state: %v, %d bytes", err, fi.Size())
 		}
 		w.assertNothingLeaked(t, token)
@@ -467,7 +458,7 @@ resource "anyreach_sip_deployment" "fast" {
 		// The stub never answers the slow create and request_timeout is an
 		// hour, so only the 3s deadlines can end this apply: it ends, and
 		// the message says running out of time is what ended it.
-		mainTF, err := os.ReadFile(filepath.Join(w.dir, "main.tf"))
+		mainTF, err := os.ReadFile(filepath.Join(w.Dir, "main.tf"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -489,21 +480,11 @@ resource "anyreach_sip_deployment" "fast" {
 }
 
 // assertNothingWritesToTheTerminal checks every output, trace log and state
-// file of w for a character that could rewrite the terminal (an escape, a
+// file (and its backup) of w for a character that could rewrite the terminal (an escape, a
 // right-to-left override, a bell, a carriage return).
 func (w *cliWorkspace) assertNothingWritesToTheTerminal(t *testing.T) {
 	t.Helper()
-	texts := map[string]string{}
-	for k, v := range w.texts {
-		texts[k] = v
-	}
-	logs, _ := filepath.Glob(filepath.Join(w.logs, "*.log"))
-	for _, f := range append(logs, filepath.Join(w.dir, "terraform.tfstate")) {
-		if b, err := os.ReadFile(f); err == nil {
-			texts[filepath.Base(f)] = string(b)
-		}
-	}
-	for name, text := range texts {
+	for name, text := range w.outputs(t) {
 		if i := strings.IndexAny(text, "\x1b\u202e\x07\r"); i >= 0 {
 			t.Errorf("%s holds %q: …%q…", name, text[i:i+1], text[max(0, i-80):min(len(text), i+40)])
 		}

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/anyreach/terraform-provider-anyreach/internal/acctest/tfcli"
 )
 
 // TestAccOfflineTestingGuide runs examples/offline-testing/offline-test.sh,
@@ -116,9 +118,11 @@ func cliEnv() []string {
 // buildEmulatorBinary builds cmd/anyreach-emulator into dir.
 func buildEmulatorBinary(t *testing.T, dir string) {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", filepath.Join(dir, "anyreach-emulator"), "./cmd/anyreach-emulator")
-	cmd.Dir = filepath.Join("..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the emulator: %v\n%s", err, out)
+	root, err := tfcli.ModuleRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tfcli.Build(t.Context(), root, filepath.Join(dir, "anyreach-emulator"), "./cmd/anyreach-emulator"); err != nil {
+		t.Fatalf("building the emulator: %v", err)
 	}
 }

@@ -98,7 +98,7 @@ func (f *publishFixture) write(t *testing.T, w *cliWorkspace, mainTF string) {
 	t.Helper()
 	text := "terraform {\n  required_providers {\n    anyreach = {\n      source = \"anyreach/anyreach\"\n    }\n  }\n}\n\n" +
 		"provider \"anyreach\" {}\n\nlocals {\n  agent_id = \"" + f.agentID + "\"\n}\n" + mainTF
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(text), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -103,7 +103,7 @@ func testQueryGeneratesAdoptingConfig(t *testing.T, opts emulator.Options) {
 	}
 
 	w.mustRun(t, "query", "-no-color", "-generate-config-out=generated.tf")
-	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
+	generated, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,7 @@ func testRoundTrip(t *testing.T, opts emulator.Options, rng *rand.Rand) {
 	expectImportsOnly(t, out, 3)
 	w.mustRun(t, "apply", "-input=false", "-no-color", "import.plan")
 	w.expectExit(t, 0, "plan after the import", plan...)
-	expectSmallPrivateState(t, w.dir)
+	expectSmallPrivateState(t, w.Dir)
 	// The same by terraform import, after terraform state rm.
 	for _, addr := range []string{"anyreach_agent_version.v1", "anyreach_agent_version.v2"} {
 		w.mustRun(t, "state", "rm", addr)
@@ -105,10 +105,10 @@ func testRoundTrip(t *testing.T, opts emulator.Options, rng *rand.Rand) {
 		t.Fatal(err)
 	}
 	x := newCLIWorkspaceWith(t, buildProviderBinary(t), "", env)
-	if err := os.Remove(filepath.Join(x.dir, "main.tf")); err != nil {
+	if err := os.Remove(filepath.Join(x.Dir, "main.tf")); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), exporter, "--out", x.dir, "--metadata", "count=3", "--metadata", "flag=true") //nolint:gosec // the binary this test built
+	cmd := exec.CommandContext(t.Context(), exporter, "--out", x.Dir, "--metadata", "count=3", "--metadata", "flag=true") //nolint:gosec // the binary this test built
 	cmd.Env = append(os.Environ(), env...)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("anyreach-export: %v\n%s", err, b)
@@ -119,7 +119,7 @@ func testRoundTrip(t *testing.T, opts emulator.Options, rng *rand.Rand) {
 	expectImportsOnly(t, out, 4)
 	x.mustRun(t, "apply", "-input=false", "-no-color", "import.plan")
 	x.expectExit(t, 0, "plan after importing the export", plan...)
-	renameExportedAgent(t, x.dir, "RT agent renamed", "RT agent again")
+	renameExportedAgent(t, x.Dir, "RT agent renamed", "RT agent again")
 	x.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	x.expectExit(t, 0, "plan after the unrelated change to the export", plan...)
 	after := heldByAnyreach(t, emu, agentID)

@@ -1,20 +1,10 @@
 package provider
 
 import (
-	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"context"
-	"sync"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
@@ -100,7 +90,7 @@ func TestCLITokenNeverLeaks(t *testing.T) {
 			if tc.literal {
 				planJSON = withoutLiteralToken(t, planJSON)
 			}
-			w.texts["plan.out as JSON"] = planJSON
+			w.Texts["plan.out as JSON"] = planJSON
 			w.assertClean(t, secrets)
 			if n := len(emu.Snapshot().Agents); n != 0 {
 				t.Errorf("destroy left %d agents", n)
@@ -160,15 +150,10 @@ func withoutLiteralToken(t *testing.T, planJSON string) string {
 	return string(b)
 }
 
-// cliWorkspace is one configuration directory run by the terraform CLI
-// against a dev override of the provider binary.
-type cliWorkspace struct {
-	dir, logs string
-	env       []string
-	texts     map[string]string // what Terraform printed or wrote, by name
-	n         int
-}
-
+// leakCheckResources is the token leak check's configuration, which other
+// CLI tests reuse through newCLIWorkspace: an agent, a version, a publish, a
+// SIP deployment and a data source, under the provider block the caller
+// gives.
 const leakCheckResources = `
 terraform {
   required_providers {
@@ -206,72 +191,6 @@ output "numbers" {
 }
 `
 
-func newCLIWorkspace(t *testing.T, providerDir, providerBlock string, env []string) *cliWorkspace {
-	t.Helper()
-	return newCLIWorkspaceWith(t, providerDir, providerBlock+leakCheckResources, append([]string{"TF_LOG=trace"}, env...))
-}
-
-// newCLIWorkspaceWith prepares a configuration directory holding main.tf,
-// run by the terraform CLI through a dev override of the provider in
-// providerDir, with env added to the environment.
-func newCLIWorkspaceWith(t *testing.T, providerDir, mainTF string, env []string) *cliWorkspace {
-	t.Helper()
-	dir := t.TempDir()
-	w := &cliWorkspace{dir: filepath.Join(dir, "config"), logs: filepath.Join(dir, "logs"), texts: map[string]string{}}
-	for _, d := range []string{w.dir, w.logs} {
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cliConfig := filepath.Join(dir, "dev.tfrc")
-	tfrc := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"anyreach/anyreach\" = %q\n  }\n  direct {}\n}\n", providerDir)
-	if err := os.WriteFile(cliConfig, []byte(tfrc), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(mainTF), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	for _, kv := range os.Environ() {
-		if strings.HasPrefix(kv, "TF_") || strings.HasPrefix(kv, "ANYREACH_") || strings.HasPrefix(kv, "CHECKPOINT_") {
-			continue
-		}
-		w.env = append(w.env, kv)
-	}
-	w.env = append(w.env, "TF_CLI_CONFIG_FILE="+cliConfig, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1")
-	w.env = append(w.env, env...)
-	return w
-}
-
-// command prepares one terraform command with its own trace log file.
-func (w *cliWorkspace) command(t *testing.T, args ...string) *exec.Cmd {
-	t.Helper()
-	w.n++
-	cmd := exec.CommandContext(t.Context(), terraformBinary(t), args...) //nolint:gosec // the test's own terraform binary and arguments
-	cmd.Dir = w.dir
-	cmd.Env = append(append([]string{}, w.env...), fmt.Sprintf("TF_LOG_PATH=%s/%02d-%s.log", w.logs, w.n, args[0]))
-	return cmd
-}
-
-// run runs one terraform command and records its output.
-func (w *cliWorkspace) run(t *testing.T, args ...string) (string, error) {
-	t.Helper()
-	cmd := w.command(t, args...)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	w.texts[fmt.Sprintf("output of command %d (terraform %s)", w.n, strings.Join(args, " "))] = out.String()
-	return out.String(), err
-}
-
-func (w *cliWorkspace) mustRun(t *testing.T, args ...string) string {
-	t.Helper()
-	out, err := w.run(t, args...)
-	if err != nil {
-		t.Fatalf("terraform %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return out
-}
-
 // fullCycle plans to a file, applies it, shows the state as JSON, checks
 // nothing drifts, and destroys. It returns the saved plan as JSON, which the
 // caller checks (see withoutLiteralToken).
@@ -292,30 +211,20 @@ func (w *cliWorkspace) fullCycle(t *testing.T) string {
 	return string(planJSON)
 }
 
-// assertClean checks that no secret appears in anything collected so far,
-// in any trace log, or in the state file and its backup, and that the logs
-// hold the provider's own HTTP lines, so the check cannot pass on empty logs.
+// assertClean checks that no secret appears in anything the workspace's
+// commands printed or wrote so far (their output, every trace log, the state
+// file and its backup), and that the logs hold the provider's own HTTP
+// lines, so the check cannot pass on empty logs.
 func (w *cliWorkspace) assertClean(t *testing.T, secrets []string) {
 	t.Helper()
 	const providerLogLine = "anyreach: API request"
-	logs, err := filepath.Glob(filepath.Join(w.logs, "*.log"))
-	if err != nil || len(logs) == 0 {
-		t.Fatalf("no trace logs were written (%v)", err)
+	texts := w.outputs(t)
+	if !hasTraceLog(texts) {
+		t.Fatal("no trace logs were written")
 	}
-	texts := maps.Clone(w.texts)
 	sawProvider := false
-	for _, f := range append(logs, filepath.Join(w.dir, "terraform.tfstate"), filepath.Join(w.dir, "terraform.tfstate.backup")) {
-		b, err := os.ReadFile(f)
-		if os.IsNotExist(err) && !strings.HasSuffix(f, ".log") {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts[filepath.Base(f)] = string(b)
-		if strings.Contains(string(b), providerLogLine) {
-			sawProvider = true
-		}
+	for name, text := range texts {
+		sawProvider = sawProvider || strings.HasSuffix(name, ".log") && strings.Contains(text, providerLogLine)
 	}
 	if !sawProvider {
 		t.Errorf("no trace log holds %q: the provider's logs were not captured", providerLogLine)
@@ -327,63 +236,4 @@ func (w *cliWorkspace) assertClean(t *testing.T, secrets []string) {
 			}
 		}
 	}
-}
-
-// cliBuildDir holds the provider binary the CLI tests share; TestMain
-// removes it.
-var cliBuildDir string
-
-// providerBuild builds the provider from this module once per test process,
-// into a directory named as a dev override expects.
-var providerBuild = sync.OnceValues(func() (string, error) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return "", fmt.Errorf("the go command is needed to build the provider: %w", err)
-	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		return "", err
-	}
-	if cliBuildDir, err = os.MkdirTemp("", "anyreach-provider-bin"); err != nil {
-		return "", err
-	}
-	cmd := exec.CommandContext(context.Background(), goBin, "build", "-o", filepath.Join(cliBuildDir, "terraform-provider-anyreach"), ".") //nolint:gosec // the go command on PATH
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the provider: %w\n%s", err, out)
-	}
-	return cliBuildDir, nil
-})
-
-// buildProviderBinary returns the directory of the provider binary built
-// from this module.
-func buildProviderBinary(t *testing.T) string {
-	t.Helper()
-	dir, err := providerBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
-// terraformBinary is the CLI the acceptance tests use.
-func terraformBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("TF_ACC_TERRAFORM_PATH"); p != "" {
-		return p
-	}
-	p, err := exec.LookPath("terraform")
-	if err != nil {
-		t.Fatalf("the terraform CLI is needed: %v", err)
-	}
-	return p
-}
-
-func randomHex(t *testing.T) string {
-	t.Helper()
-	var b [12]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b[:])
 }

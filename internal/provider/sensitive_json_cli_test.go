@@ -52,10 +52,10 @@ resource "anyreach_agent_version" "v" {
 }
 `
 	w := newWorkflowWorkspace(t, emu, mainTF, "{}")
-	w.env = append(w.env, "TF_LOG=trace", "TF_VAR_prompt="+secret)
+	w.Env = append(w.Env, "TF_LOG=trace", "TF_VAR_prompt="+secret)
 	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	// The same inputs written with other spacing: compared, never traced.
-	w.env = append(w.env, "TF_VAR_spacing=  ")
+	w.Env = append(w.Env, "TF_VAR_spacing=  ")
 	w.expectExit(t, 0, "the inputs respaced mean the same", "plan", "-input=false", "-no-color", "-detailed-exitcode")
 	w.mustRun(t, "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
 
@@ -70,12 +70,12 @@ resource "anyreach_agent_version" "v" {
 		t.Errorf("the plan does not say the JSON is invalid:\n%s", out)
 	}
 
-	for name, text := range w.texts {
+	for name, text := range w.Texts {
 		if strings.Contains(text, secret) {
 			t.Errorf("the sensitive prompt is printed in the %s", name)
 		}
 	}
-	logs, err := filepath.Glob(filepath.Join(w.logs, "*.log"))
+	logs, err := filepath.Glob(filepath.Join(w.Logs, "*.log"))
 	if err != nil || len(logs) == 0 {
 		t.Fatalf("no trace logs were written: %v", err)
 	}

@@ -2,12 +2,9 @@ package provider
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -74,90 +71,6 @@ const workflowAgentConfig = `{
 }
 `
 
-// newWorkflowWorkspace is a CLI workspace for config, with the emulator's
-// address and credential in the environment and agent-config.json beside it.
-func newWorkflowWorkspace(t *testing.T, emu *testEmulator, mainTF, agentConfig string) *cliWorkspace {
-	t.Helper()
-	w := newCLIWorkspaceWith(t, buildProviderBinary(t), mainTF, []string{"ANYREACH_BASE_URL=" + emu.URL, "ANYREACH_TOKEN=" + testToken})
-	w.writeFile(t, "agent-config.json", agentConfig)
-	return w
-}
-
-func (w *cliWorkspace) writeFile(t *testing.T, name, content string) {
-	t.Helper()
-	if err := os.WriteFile(filepath.Join(w.dir, name), []byte(content), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// exitCode runs terraform and returns its exit code and output; it fails
-// the test when terraform could not be run at all.
-func (w *cliWorkspace) exitCode(t *testing.T, args ...string) (int, string) {
-	t.Helper()
-	out, err := w.run(t, args...)
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-		return 0, out
-	case errors.As(err, &exit):
-		return exit.ExitCode(), out
-	}
-	t.Fatalf("terraform %s: %v", strings.Join(args, " "), err)
-	return 0, ""
-}
-
-// expectExit runs terraform and fails the test unless it exits with want.
-func (w *cliWorkspace) expectExit(t *testing.T, want int, why string, args ...string) string {
-	t.Helper()
-	code, out := w.exitCode(t, args...)
-	if code != want {
-		t.Fatalf("%s: terraform %s exited %d, want %d:\n%s", why, strings.Join(args, " "), code, want, out)
-	}
-	return out
-}
-
-// stateAttr reads an attribute of a resource from terraform show -json.
-func (w *cliWorkspace) stateAttr(t *testing.T, address, attribute string) string {
-	t.Helper()
-	var state struct {
-		Values struct {
-			RootModule struct {
-				Resources []struct {
-					Address string         `json:"address"`
-					Values  map[string]any `json:"values"`
-				} `json:"resources"`
-			} `json:"root_module"`
-		} `json:"values"`
-	}
-	// Not recorded in w.texts: the JSON form of state holds sensitive values
-	// in clear by design (marked under sensitive_values).
-	out, err := w.command(t, "show", "-json").Output()
-	if err != nil {
-		t.Fatalf("terraform show -json: %v", err)
-	}
-	if err := json.Unmarshal(out, &state); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range state.Values.RootModule.Resources {
-		if r.Address == address {
-			return fmt.Sprint(r.Values[attribute])
-		}
-	}
-	t.Fatalf("%s is not in state", address)
-	return ""
-}
-
-var planSummary = regexp.MustCompile(`Plan: (\d+) to import, (\d+) to add, (\d+) to change, (\d+) to destroy`)
-
-// expectImportsOnly checks a plan imports n objects and changes nothing.
-func expectImportsOnly(t *testing.T, out string, n int) {
-	t.Helper()
-	m := planSummary.FindStringSubmatch(out)
-	if m == nil || m[1] != fmt.Sprint(n) || m[2] != "0" || m[3] != "0" || m[4] != "0" {
-		t.Fatalf("the plan should import %d objects and change nothing:\n%s", n, out)
-	}
-}
-
 // TestAccCLIWorkflowRowsEveryResource runs rows 1, 2, 3 and 7 of the workflow
 // matrix for every resource type together: plan after apply, refresh-only
 // after an apply in which anyreach_publish published the version (so a
@@ -171,24 +84,6 @@ func expectImportsOnly(t *testing.T, out string, n int) {
 func TestAccCLIWorkflowRowsEveryResource(t *testing.T) {
 	t.Parallel()
 	acrossWires(t, testWorkflowRows)
-}
-
-// acrossWires runs test in parallel subtests against the emulator's default
-// wire (spelled like the Python service), its variant wire (what the
-// contract leaves open, answered the other way) and with unset optional
-// config fields written as null.
-func acrossWires(t *testing.T, test func(t *testing.T, opts emulator.Options)) {
-	t.Helper()
-	for name, opts := range map[string]emulator.Options{
-		"default wire":         {},
-		"variant wire":         {VariantWire: true},
-		"null optional fields": {NullOptionalFields: true},
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			test(t, opts)
-		})
-	}
 }
 
 func testWorkflowRows(t *testing.T, opts emulator.Options) {
@@ -249,7 +144,7 @@ func testWorkflowRows(t *testing.T, opts emulator.Options) {
 	out = w.expectExit(t, 2, "row 7: import blocks generating configuration",
 		"plan", "-input=false", "-no-color", "-detailed-exitcode", "-generate-config-out=generated.tf")
 	expectImportsOnly(t, out, len(addresses))
-	generated, err := os.ReadFile(filepath.Join(w.dir, "generated.tf"))
+	generated, err := os.ReadFile(filepath.Join(w.Dir, "generated.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +195,7 @@ resource "anyreach_agent_version" "v" {
 }
 `
 	w := newWorkflowWorkspace(t, emu, mainTF, "{}")
-	w.env = append(w.env, "TF_VAR_prompt="+secret)
+	w.Env = append(w.Env, "TF_VAR_prompt="+secret)
 	w.mustRun(t, "plan", "-input=false", "-no-color")
 	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	w.mustRun(t, "show", "-no-color")
@@ -315,7 +210,7 @@ resource "anyreach_agent_version" "v" {
 	w.expectExit(t, 2, "the dashboard edit is planned back", "plan", "-input=false", "-no-color", "-detailed-exitcode")
 	w.mustRun(t, "apply", "-auto-approve", "-input=false", "-no-color")
 	w.mustRun(t, "show", "-no-color")
-	for name, text := range w.texts {
+	for name, text := range w.Texts {
 		if strings.Contains(text, secret) {
 			t.Errorf("the sensitive prompt is printed in the %s", name)
 		}
