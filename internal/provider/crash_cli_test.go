@@ -15,14 +15,14 @@ import (
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
-// TestCLIKilledApplyLeavesARecognisableOrphan is row 15 of the workflow
+// TestAccCLIKilledApplyLeavesARecognisableOrphan is row 15 of the workflow
 // matrix: terraform (with its provider) is killed while the agent's create
 // request is in flight. The service, like any web server, finishes that
 // request, so the agent exists but is in no state. The next apply converges
 // by creating another agent: the first one is an orphan, recognisable by the
 // provider's _tf_request_token metadata marker and by not being in state, and
 // the recipe of the README ("After a killed apply") removes it.
-func TestCLIKilledApplyLeavesARecognisableOrphan(t *testing.T) {
+func TestAccCLIKilledApplyLeavesARecognisableOrphan(t *testing.T) {
 	t.Parallel()
 	bin := buildProviderBinary(t)
 	emu, err := emulator.New(emulator.Options{Latency: 300 * time.Millisecond})

@@ -130,11 +130,11 @@ data "anyreach_agents" "all" {}
 	}
 }
 
-// TestCLIValidateChecksProviderArguments runs the real `terraform validate`
+// TestAccCLIValidateChecksProviderArguments runs the real `terraform validate`
 // (no credential, nothing listening at base_url): a value written in the
 // provider block that the provider would refuse fails validation with an
 // error on that argument, and good values pass.
-func TestCLIValidateChecksProviderArguments(t *testing.T) {
+func TestAccCLIValidateChecksProviderArguments(t *testing.T) {
 	t.Parallel()
 	bin := buildProviderBinary(t)
 	validate := func(t *testing.T, args string) (string, error) {

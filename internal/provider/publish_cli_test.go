@@ -246,7 +246,7 @@ func numbersVar(name string, numbers ...string) string {
 // see says the number is wanted (slot_clearing.go). That part of the row is
 // anyreach_agent_routing's (TestAccCLIRoutingABSwap: -parallelism=1, the default
 // inside 60 changing agents, both wires); a plan moving a number between two
-// anyreach_publish warns (TestCLIPublishWarnsOnHandover).
+// anyreach_publish warns (TestAccCLIPublishWarnsOnHandover).
 func TestAccCLIPublishSwapLoop(t *testing.T) {
 	t.Parallel()
 	for _, parallelism := range []string{"-parallelism=1", "-parallelism=10"} {
@@ -383,10 +383,10 @@ func asExit(err error, target **exec.ExitError) bool {
 	return ok
 }
 
-// TestCLIPublishWarnsWhenTakingAnotherAgentsNumber: a plan that gives
+// TestAccCLIPublishWarnsWhenTakingAnotherAgentsNumber: a plan that gives
 // anyreach_publish a number answering for another agent warns and names that
 // agent; a plan that changes no numbers makes no request for the check.
-func TestCLIPublishWarnsWhenTakingAnotherAgentsNumber(t *testing.T) {
+func TestAccCLIPublishWarnsWhenTakingAnotherAgentsNumber(t *testing.T) {
 	t.Parallel()
 	f := newPublishFixture(t, emulator.Options{})
 	otherID, versions := createAgentWithVersions(t, f.emu, "Front Desk", "Front desk.")
@@ -424,13 +424,13 @@ resource "anyreach_publish" "live" {
 	}
 }
 
-// TestCLIPublishWarnsOnHandover: a plan in which a number moves from one
+// TestAccCLIPublishWarnsOnHandover: a plan in which a number moves from one
 // anyreach_publish to another of the same agent (a swap, or a destroy whose
 // number a sibling takes) warns and points at anyreach_agent_routing, at
 // -parallelism=1 too: whichever of the two is planned second sees the other.
 // Two resources have no order Terraform guarantees, so the provider cannot
 // promise the number answers throughout; a plan with no move does not warn.
-func TestCLIPublishWarnsOnHandover(t *testing.T) {
+func TestAccCLIPublishWarnsOnHandover(t *testing.T) {
 	t.Parallel()
 	f := newPublishFixture(t, emulator.Options{})
 	w := f.workspace(t, swapConfig)
