@@ -15,7 +15,7 @@ import (
 // exporterBinary is cmd/anyreach-export, built beside the provider.
 const exporterBinary = "anyreach-export"
 
-// exportTarget is the bound issue 24 sets for the exporter: 300 agents at
+// exportTarget is the exporter's bound at organization scale: 300 agents at
 // 25 ms latency in under 5 s on the 2-core machine.
 const exportTarget = 5 * time.Second
 

@@ -504,7 +504,7 @@ func exitCode(err error) int {
 }
 
 // TestCLIHostileAPISecondRound: the second round of the hostile-server
-// suite (issue 27). Each case ends in a clear error, creates nothing, and
+// suite. Each case ends in a clear error, creates nothing, and
 // prints nothing that should not be printed: no secret and no character
 // that writes to the terminal, in any output, trace log or state.
 func TestCLIHostileAPISecondRound(t *testing.T) {
