@@ -194,7 +194,8 @@ func (f *publishFixture) checkNoBlankSlot(t *testing.T, when string, before map[
 
 // checkNoClearOfTaken fails when a publish call of the request log clears a
 // number that another version held at that moment: what anyreach_publish
-// promises for siblings at any parallelism (two publishes racing used to leave a live number answering nothing).
+// promises for siblings at any parallelism (two publishes racing once left
+// a live number answering nothing).
 func (f *publishFixture) checkNoClearOfTaken(t *testing.T, when string, before map[string]int) {
 	t.Helper()
 	f.replayInbound(t, when, before, func(call int, r emulator.LoggedRequest, version int, others []string, _ map[string]int) {

@@ -19,8 +19,8 @@ import (
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
 )
 
-// TestAccCLIRoundTrip is the property-based round trip of every value the service holds, and row
-// 18 of the workflow matrix. Configs generated from the served AgentConfig
+// TestAccCLIRoundTrip is the property-based round trip of every value the
+// service holds, and row 18 of the workflow matrix. Configs generated from the served AgentConfig
 // schema (nulls inside free-form objects, unicode, floats written 1.0 and
 // ints, large arrays, nested tools and flows, language tags the service
 // normalizes, voices it fills) are created through the API the way the
