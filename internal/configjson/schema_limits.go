@@ -3,6 +3,8 @@ package configjson
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -40,7 +42,9 @@ var dataKeywords = map[string]bool{"default": true, "const": true, "enum": true,
 
 // forEachSchemaNode calls f with every object of the document in schema
 // position (not inside a default, const, enum or example) and its JSON
-// Pointer, without recursion.
+// Pointer, without recursion, depth first with an object's keys in sorted
+// order: always the same order, so the same schema is always refused for
+// the same limit.
 func forEachSchemaNode(root map[string]any, f func(node map[string]any, pointer string)) {
 	type item struct {
 		v       any
@@ -53,14 +57,15 @@ func forEachSchemaNode(root map[string]any, f func(node map[string]any, pointer 
 		switch x := it.v.(type) {
 		case map[string]any:
 			f(x, it.pointer)
-			for k, e := range x {
-				if !dataKeywords[k] {
-					stack = append(stack, item{e, it.pointer + "/" + escapePointer(k)})
+			keys := slices.Sorted(maps.Keys(x))
+			for i := len(keys) - 1; i >= 0; i-- { // pushed last to first, so visited first to last
+				if k := keys[i]; !dataKeywords[k] {
+					stack = append(stack, item{x[k], it.pointer + "/" + escapePointer(k)})
 				}
 			}
 		case []any:
-			for i, e := range x {
-				stack = append(stack, item{e, fmt.Sprintf("%s/%d", it.pointer, i)})
+			for i := len(x) - 1; i >= 0; i-- {
+				stack = append(stack, item{x[i], fmt.Sprintf("%s/%d", it.pointer, i)})
 			}
 		}
 	}
