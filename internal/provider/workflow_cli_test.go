@@ -3,12 +3,15 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/anyreach/terraform-provider-anyreach/internal/emulator"
+	"github.com/anyreach/terraform-provider-anyreach/internal/versionid"
 )
 
 // The tests in this file (named TestAcc so make test-tofu runs them under
@@ -22,7 +25,8 @@ import (
 
 // workflowConfig is a whole agent: a version from a pretty-printed file
 // whose prompt holds &, <, > and non-ASCII text, published on a number, and
-// exposed as a SIP endpoint.
+// exposed as a SIP endpoint; and a second agent whose version answers a
+// number through anyreach_agent_routing.
 const workflowConfig = `
 terraform {
   required_providers {
@@ -51,6 +55,20 @@ resource "anyreach_publish" "scheduler" {
 resource "anyreach_sip_deployment" "scheduler" {
   agent_id   = anyreach_agent.scheduler.id
   depends_on = [anyreach_publish.scheduler]
+}
+
+resource "anyreach_agent" "frontdesk" {
+  name = "Front desk"
+}
+
+resource "anyreach_agent_version" "frontdesk" {
+  agent_id = anyreach_agent.frontdesk.id
+  config   = file("${path.module}/agent-config.json")
+}
+
+resource "anyreach_agent_routing" "frontdesk" {
+  agent_id = anyreach_agent.frontdesk.id
+  inbound  = { "+15550100002" = anyreach_agent_version.frontdesk.version }
 }
 `
 
@@ -108,13 +126,17 @@ func testWorkflowRows(t *testing.T, opts emulator.Options) {
 	w.writeFile(t, "agent-config.json", workflowAgentConfig)
 
 	agentID := w.stateAttr(t, "anyreach_agent.scheduler", "id")
+	frontDesk := w.stateAttr(t, "anyreach_agent.frontdesk", "id")
 	ids := map[string]string{
 		"anyreach_agent.scheduler":          agentID,
-		"anyreach_agent_version.scheduler":  agentID + "/1",
-		"anyreach_publish.scheduler":        agentID + "/1",
+		"anyreach_agent_version.scheduler":  versionid.Format(agentID, 1),
+		"anyreach_publish.scheduler":        versionid.Format(agentID, 1),
 		"anyreach_sip_deployment.scheduler": agentID,
+		"anyreach_agent.frontdesk":          frontDesk,
+		"anyreach_agent_version.frontdesk":  versionid.Format(frontDesk, 1),
+		"anyreach_agent_routing.frontdesk":  frontDesk,
 	}
-	addresses := []string{"anyreach_agent.scheduler", "anyreach_agent_version.scheduler", "anyreach_publish.scheduler", "anyreach_sip_deployment.scheduler"}
+	addresses := slices.Sorted(maps.Keys(ids))
 
 	// Row 7, terraform import under the user's own configuration.
 	for _, addr := range addresses {
