@@ -2,15 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/anyreach/terraform-provider-anyreach/internal/discovery"
 )
 
 var _ list.ListResourceWithConfigure = &AgentListResource{}
@@ -45,18 +42,9 @@ func (l *AgentListResource) Configure(_ context.Context, req resource.ConfigureR
 // List lists the agents that match the filter, in the API's order.
 func (l *AgentListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	filter, diags := agentFilter(ctx, req.Config)
-	streamResults(ctx, req, stream, func(emit func(listOutcome) bool) {
-		switch {
-		case diags.HasError():
-			emit(listOutcome{diags: diags})
-			return
-		case l.data == nil:
-			emit(notConfigured())
-			return
-		}
-		agents, err := discovery.List(ctx, l.data.client.reader(), filter)
-		if err != nil {
-			emit(listError("Cannot list Anyreach agents", apiErrorDetail(fmt.Sprintf("Listing the agents with %s", filter), err)))
+	streamResults(ctx, req, stream, diags, l.data != nil, func(emit func(listOutcome) bool) {
+		agents, ok := listAgents(ctx, l.data, filter, emit)
+		if !ok {
 			return
 		}
 		for i := range agents {

@@ -66,15 +66,7 @@ func (l *AgentVersionListResource) Configure(_ context.Context, req resource.Con
 func (l *AgentVersionListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg agentVersionListConfig
 	diags := req.Config.Get(ctx, &cfg)
-	streamResults(ctx, req, stream, func(emit func(listOutcome) bool) {
-		switch {
-		case diags.HasError():
-			emit(listOutcome{diags: diags})
-			return
-		case l.data == nil:
-			emit(notConfigured())
-			return
-		}
+	streamResults(ctx, req, stream, diags, l.data != nil, func(emit func(listOutcome) bool) {
 		agentID := cfg.AgentID.ValueString()
 		a, err := discovery.Read(ctx, l.data.client.reader(), agentID)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/anyreach/terraform-provider-anyreach/internal/client"
 	"github.com/anyreach/terraform-provider-anyreach/internal/discovery"
 )
 
@@ -58,9 +59,21 @@ func listedResult(ctx context.Context, req list.ListRequest, o listOutcome) list
 }
 
 // streamResults hands the outcomes of next to Terraform one by one, up to
-// the query's limit; next yields until it returns false or emit does.
-func streamResults(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, next func(emit func(listOutcome) bool)) {
+// the query's limit; next yields until it returns false or emit does. A list
+// block whose config could not be read (configDiags), or a provider not yet
+// configured, ends the list with that error before next runs.
+func streamResults(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream, configDiags diag.Diagnostics, configured bool,
+	next func(emit func(listOutcome) bool),
+) {
 	stream.Results = func(push func(list.ListResult) bool) {
+		switch {
+		case configDiags.HasError():
+			push(listedResult(ctx, req, listOutcome{diags: configDiags}))
+			return
+		case !configured:
+			push(listedResult(ctx, req, notConfigured()))
+			return
+		}
 		n := int64(0)
 		next(func(o listOutcome) bool {
 			if !push(listedResult(ctx, req, o)) || o.diags.HasError() {
@@ -139,4 +152,16 @@ func agentFilter(ctx context.Context, config tfsdk.Config) (discovery.Filter, di
 		diags.Append(cfg.Metadata.ElementsAs(ctx, &f.Metadata, false)...)
 	}
 	return f, diags
+}
+
+// listAgents lists the organization's agents that match filter, the first
+// step of the agent-wide list resources; on failure it emits the error and
+// returns false.
+func listAgents(ctx context.Context, data *providerData, filter discovery.Filter, emit func(listOutcome) bool) ([]client.Agent, bool) {
+	agents, err := discovery.List(ctx, data.client.reader(), filter)
+	if err != nil {
+		emit(listError("Cannot list Anyreach agents", apiErrorDetail(fmt.Sprintf("Listing the agents with %s", filter), err)))
+		return nil, false
+	}
+	return agents, true
 }

@@ -59,15 +59,7 @@ func (l *PublishListResource) Configure(_ context.Context, req resource.Configur
 func (l *PublishListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var cfg publishListConfig
 	diags := req.Config.Get(ctx, &cfg)
-	streamResults(ctx, req, stream, func(emit func(listOutcome) bool) {
-		switch {
-		case diags.HasError():
-			emit(listOutcome{diags: diags})
-			return
-		case l.data == nil:
-			emit(notConfigured())
-			return
-		}
+	streamResults(ctx, req, stream, diags, l.data != nil, func(emit func(listOutcome) bool) {
 		agentID := cfg.AgentID.ValueString()
 		a, err := discovery.Read(ctx, l.data.client.reader(), agentID)
 		if err != nil {

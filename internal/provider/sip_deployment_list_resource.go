@@ -49,18 +49,9 @@ func (l *SIPDeploymentListResource) Configure(_ context.Context, req resource.Co
 // order the agents are listed.
 func (l *SIPDeploymentListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	filter, diags := agentFilter(ctx, req.Config)
-	streamResults(ctx, req, stream, func(emit func(listOutcome) bool) {
-		switch {
-		case diags.HasError():
-			emit(listOutcome{diags: diags})
-			return
-		case l.data == nil:
-			emit(notConfigured())
-			return
-		}
-		agents, err := discovery.List(ctx, l.data.client.reader(), filter)
-		if err != nil {
-			emit(listError("Cannot list Anyreach agents", apiErrorDetail(fmt.Sprintf("Listing the agents with %s", filter), err)))
+	streamResults(ctx, req, stream, diags, l.data != nil, func(emit func(listOutcome) bool) {
+		agents, ok := listAgents(ctx, l.data, filter, emit)
+		if !ok {
 			return
 		}
 		// The list may carry short forms; each agent's own GET says whether
