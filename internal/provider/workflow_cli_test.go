@@ -63,7 +63,7 @@ resource "anyreach_agent" "frontdesk" {
 
 resource "anyreach_agent_version" "frontdesk" {
   agent_id = anyreach_agent.frontdesk.id
-  config   = file("${path.module}/agent-config.json")
+  config   = jsonencode({ type = "static_prompt", instructions = "Greet visitors at the front desk.", llm = { model = "gpt-4o" } })
 }
 
 resource "anyreach_agent_routing" "frontdesk" {
